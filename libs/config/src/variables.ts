@@ -1,0 +1,45 @@
+/**
+ * Every environment variable the cluster reads, with its default and meaning.
+ * The seed checklist's MEDIASOUP_* variables keep their names and defaults;
+ * where a default differs between local and production mode, both are given.
+ * Deployment tests check that compose files and manifests name only these.
+ */
+export const variables = {
+  CLUSTER_MODE: 'local or production (default). Local mode binds 127.0.0.1 and hands clients no STUN or TURN server.',
+  LOG_LEVEL: 'error, warn, info (default) or debug.',
+  LOG_FORMAT: 'json (default in production) or pretty (default in local mode).',
+  PORT: 'HTTP port of this process (signaling 3000, SFU 3100, lifecycle 3200, web 8080).',
+  HOST: 'Address the HTTP server binds (0.0.0.0 in production, 127.0.0.1 in local mode).',
+
+  REDIS_URL: 'redis:// or rediss:// URL with credentials if any (local default redis://127.0.0.1:6379).',
+  REDIS_SENTINELS: 'Comma-separated host:port list of Sentinels; when set, REDIS_URL supplies only credentials.',
+  REDIS_SENTINEL_NAME: 'Name of the Sentinel-monitored primary (default mymaster).',
+  REDIS_PREFIX: 'Prefix of every key and channel the cluster uses (default sfu:).',
+
+  MEDIASOUP_WORKER_NUM: 'mediasoup workers per SFU node (default: CPU count in production, 1 in local mode).',
+  MEDIASOUP_LOG_LEVEL: 'mediasoup worker log level: debug, warn (default), error or none.',
+  MEDIASOUP_RTC_MIN_PORT: 'Lowest UDP/TCP port for media (default 40000).',
+  MEDIASOUP_RTC_MAX_PORT: 'Highest UDP/TCP port for media (default 49999).',
+  MEDIASOUP_STUN_SERVERS: 'Comma-separated stun: URLs handed to clients (production default: Google STUN; local: none).',
+  MEDIASOUP_TURN_SERVER: 'turn: or turns: URL handed to clients (default none).',
+  MEDIASOUP_TURN_USERNAME: 'TURN username (required with MEDIASOUP_TURN_SERVER).',
+  MEDIASOUP_TURN_PASSWORD: 'TURN password (required with MEDIASOUP_TURN_SERVER).',
+  MEDIASOUP_ANNOUNCED_IP: "Public IP clients send media to; required in production, 127.0.0.1 in local mode.",
+  MEDIASOUP_WORKER_BIN: 'Path of the mediasoup-worker binary built by infra/worker/build-worker.sh.',
+
+  SFU_NODE_ID: 'Unique id of this SFU node (default: host name and process id).',
+  SFU_REGION: 'Region this SFU node serves, used by placement (default default).',
+  SFU_PIPE_IP: "Internal address other SFU nodes reach this node's pipes on (default: first non-loopback IPv4; 127.0.0.1 in local mode).",
+  SFU_LISTEN_IP: 'Address mediasoup binds media sockets to (0.0.0.0 in production, 127.0.0.1 in local mode).',
+  SFU_WEBRTC_SERVER: 'true (default) to serve WebRTC through one WebRtcServer port per worker; false to use a port per transport.',
+  SFU_WEBRTC_SERVER_PORT: "Port of worker 0's WebRtcServer; worker i uses this plus i (default MEDIASOUP_RTC_MIN_PORT).",
+  SFU_DRAIN_TIMEOUT: 'Seconds a draining SFU node keeps serving before it exits (default 3600).',
+
+  JWT_SECRET: 'HS256 secret for client tokens (a fixed development secret in local mode).',
+  JWT_JWKS_URL: 'JWKS URL for client tokens, instead of JWT_SECRET.',
+  SIGNALING_PUBLIC_URL: 'URL clients reach signaling on, returned by media-config (default http://localhost:PORT).',
+} as const;
+
+export type VariableName = keyof typeof variables;
+
+export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,0 +1,15 @@
+import { readCommon, type CommonConfig } from './common';
+import { EnvReader } from './reader';
+import type { Env } from './variables';
+
+export type WebConfig = Omit<CommonConfig, 'redis'>;
+
+const WEB_DEFAULT_PORT = 8080;
+
+/** Reads and validates the web server's configuration; throws ConfigError. */
+export function loadWebConfig(env: Env = process.env): WebConfig {
+  const reader = new EnvReader(env);
+  const { redis: _unused, ...config } = readCommon(reader, WEB_DEFAULT_PORT);
+  reader.done();
+  return config;
+}

@@ -1,0 +1,1 @@
+export { createRedis, redisStatus, type Redis, type RedisClientOptions } from './redis';
