@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+
+import { ManagedProcess } from './process';
+import { freePort } from './ports';
+import { startRedis, type RedisServer } from './redis-server';
+import { serviceEntry } from './paths';
+import { workerBin } from './worker-bin';
+
+export interface ClusterOptions {
+  /** Use this Redis; when omitted a throwaway one is started. */
+  redisUrl?: string;
+  /** Port of the Redis started when redisUrl is omitted; free one by default. */
+  redisPort?: number;
+  /** Data directory of that Redis (kept on stop); a temporary one by default. */
+  redisDir?: string;
+  /** HTTP ports of the signaling nodes; their count is the node count. Two free ports by default. */
+  signalingPorts?: number[];
+  /** HTTP ports of the SFU nodes; their count is the node count. Two free ports by default. */
+  sfuPorts?: number[];
+  /** HTTP port of the lifecycle worker, or null for none. A free port by default. */
+  lifecyclePort?: number | null;
+  /** HTTP port of the web server, or null for none. A free port by default. */
+  webPort?: number | null;
+  /** First media port of SFU node 0; node i starts at this plus i times rtcPortsPerNode. */
+  rtcPortBase?: number;
+  rtcPortsPerNode?: number;
+  /** mediasoup workers per SFU node. */
+  workerNum?: number;
+  /** REDIS_PREFIX of every process; a fresh random one by default, so clusters sharing a Redis stay apart. */
+  prefix?: string;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Each output line of each process, with the process name. */
+  onLine?: (name: string, line: string) => void;
+  /** How long each process may take to answer its health route. */
+  startTimeoutMs?: number;
+}
+
+export interface ClusterProcess {
+  name: string;
+  url: string;
+  process: ManagedProcess;
+}
+
+export interface SfuNodeProcess extends ClusterProcess {
+  nodeId: string;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+}
+
+export interface LocalCluster {
+  redisUrl: string;
+  prefix: string;
+  redis?: RedisServer;
+  signaling: ClusterProcess[];
+  sfu: SfuNodeProcess[];
+  lifecycle?: ClusterProcess;
+  web?: ClusterProcess;
+  /** Every service process, Redis excluded. */
+  processes(): ClusterProcess[];
+  /** Stops every process and the Redis it started; resolves when all exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a cluster on this machine as child processes: Redis (unless given),
+ * signaling nodes, SFU nodes, a lifecycle worker and the web server, each in
+ * local mode on 127.0.0.1. Resolves once every process answers health.
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
+  const started: ClusterProcess[] = [];
+  let redis: RedisServer | undefined;
+
+  const stop = async (): Promise<void> => {
+    // Services first, in reverse start order, so none loses Redis while closing.
+    await Promise.all([...started].reverse().map((entry) => entry.process.stop()));
+    await redis?.stop();
+  };
+
+  try {
+    if (options.redisUrl === undefined) {
+      redis = await startRedis({
+        port: options.redisPort,
+        dir: options.redisDir,
+        appendOnly: true,
+        onLine: (line) => options.onLine?.('redis', line),
+      });
+    }
+    const redisUrl = options.redisUrl ?? (redis as RedisServer).url;
+    const prefix = options.prefix ?? `test-${randomBytes(4).toString('hex')}:`;
+    const baseEnv = {
+      ...process.env,
+      CLUSTER_MODE: 'local',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      ...options.env,
+    };
+    const launch = launcher(options, started);
+
+    const signalingPorts = options.signalingPorts ?? [await freePort(), await freePort()];
+    const signaling = await Promise.all(
+      signalingPorts.map((port, index) =>
+        launch(`signaling-${index + 1}`, 'signaling', port, { ...baseEnv, PORT: String(port) }),
+      ),
+    );
+
+    const sfu = await startSfuNodes(options, baseEnv, launch);
+
+    const lifecyclePort = options.lifecyclePort === undefined ? await freePort() : options.lifecyclePort;
+    const lifecycle =
+      lifecyclePort === null
+        ? undefined
+        : await launch('lifecycle', 'lifecycle', lifecyclePort, { ...baseEnv, PORT: String(lifecyclePort) });
+
+    const webPort = options.webPort === undefined ? await freePort() : options.webPort;
+    const web = webPort === null ? undefined : await launch('web', 'web', webPort, { ...baseEnv, PORT: String(webPort) });
+
+    return {
+      redisUrl,
+      prefix,
+      redis,
+      signaling,
+      sfu,
+      lifecycle,
+      web,
+      processes: () => [...started],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+type Launch = (
+  name: string,
+  service: 'signaling' | 'sfu' | 'lifecycle' | 'web',
+  port: number,
+  env: NodeJS.ProcessEnv,
+) => Promise<ClusterProcess>;
+
+function launcher(options: ClusterOptions, started: ClusterProcess[]): Launch {
+  return async (name, service, port, env) => {
+    const child = new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [serviceEntry(service)],
+      env,
+      onLine: (line) => options.onLine?.(name, line),
+    });
+    const entry = { name, url: `http://127.0.0.1:${port}`, process: child };
+    started.push(entry);
+
+    child.start();
+    await child.waitForHttp(`${entry.url}/api/v1/health`, options.startTimeoutMs ?? 30_000);
+    return entry;
+  };
+}
+
+async function startSfuNodes(options: ClusterOptions, baseEnv: NodeJS.ProcessEnv, launch: Launch): Promise<SfuNodeProcess[]> {
+  const sfuPorts = options.sfuPorts ?? [await freePort(), await freePort()];
+  const rtcPortBase = options.rtcPortBase ?? 40000;
+  const rtcPortsPerNode = options.rtcPortsPerNode ?? 5000;
+  const bin = workerBin();
+
+  // One at a time: each node's port range is its own, but starting workers
+  // in parallel on 2 cores only slows every node down.
+  const nodes: SfuNodeProcess[] = [];
+  for (const [index, port] of sfuPorts.entries()) {
+    const nodeId = `sfu-${index + 1}`;
+    const rtcMinPort = rtcPortBase + index * rtcPortsPerNode;
+    const rtcMaxPort = rtcMinPort + rtcPortsPerNode - 1;
+    const env = {
+      ...baseEnv,
+      PORT: String(port),
+      SFU_NODE_ID: nodeId,
+      MEDIASOUP_WORKER_BIN: bin,
+      MEDIASOUP_WORKER_NUM: String(options.workerNum ?? 1),
+      MEDIASOUP_RTC_MIN_PORT: String(rtcMinPort),
+      MEDIASOUP_RTC_MAX_PORT: String(rtcMaxPort),
+    };
+    const entry = await launch(nodeId, 'sfu', port, env);
+    nodes.push({ ...entry, nodeId, rtcMinPort, rtcMaxPort });
+  }
+  return nodes;
+}
