@@ -160,7 +160,8 @@ function launcher(options: ClusterOptions, started: ClusterProcess[]): Launch {
 
 async function startSfuNodes(options: ClusterOptions, baseEnv: NodeJS.ProcessEnv, launch: Launch): Promise<SfuNodeProcess[]> {
   const sfuPorts = options.sfuPorts ?? [await freePort(), await freePort()];
-  const rtcPortBase = options.rtcPortBase ?? 40000;
+  // Below the 40000-49999 range of `npm start`, so tests run beside a local cluster.
+  const rtcPortBase = options.rtcPortBase ?? 20000;
   const rtcPortsPerNode = options.rtcPortsPerNode ?? 5000;
   const bin = workerBin();
 

@@ -6,3 +6,4 @@ export { waitFor, sleep } from './wait';
 export { workerBin } from './worker-bin';
 export { repoRoot, serviceEntry } from './paths';
 export { startLocalCluster, type LocalClusterOptions } from './launcher';
+export { buildRtpPacket, parseRtpPacket, type RtpPacketView, type RtpPacketOptions } from './rtp';
