@@ -17,7 +17,7 @@ export interface SignalingConfig extends CommonConfig {
   publicUrl: string;
 }
 
-/** The seed checklist's default, for production mode only. */
+/** The single-server checklist's STUN default, for production mode only. */
 export const PRODUCTION_STUN_SERVERS = ['stun:stun.l.google.com:19302', 'stun:stun1.l.google.com:19302'];
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Every environment variable the cluster reads, with its default and meaning.
- * The seed checklist's MEDIASOUP_* variables keep their names and defaults;
+ * The MEDIASOUP_* variables keep the names and defaults of the single-server
+ * deployment checklist;
  * where a default differs between local and production mode, both are given.
  * Deployment tests check that compose files and manifests name only these.
  */

@@ -21,7 +21,7 @@ function problemsOf(load: () => unknown): string[] {
 }
 
 describe('loadSfuConfig', () => {
-  test('keeps the seed defaults', () => {
+  test('keeps the checklist defaults', () => {
     const config = loadSfuConfig(production);
 
     expect(config.rtcMinPort).toBe(40000);
@@ -118,7 +118,7 @@ describe('loadSignalingConfig', () => {
     expect(loadSignalingConfig({ CLUSTER_MODE: 'local' }).iceServers).toEqual([]);
   });
 
-  test('production defaults to the seed STUN servers', () => {
+  test('production defaults to Google STUN', () => {
     expect(loadSignalingConfig(production).iceServers).toEqual([{ urls: PRODUCTION_STUN_SERVERS }]);
   });
 

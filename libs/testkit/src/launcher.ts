@@ -6,7 +6,7 @@ export interface LocalClusterOptions {
   redisDir: string;
 }
 
-/** The fixed ports of `npm start`; the first signaling node on 3000, as in the seed. */
+/** The fixed ports of `npm start`; the first signaling node on 3000, where single-server set-ups have their API. */
 const PORTS = {
   redis: 6379,
   signaling: [3000, 3001],
