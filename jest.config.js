@@ -11,7 +11,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
   moduleNameMapper: {
-    '^@sfu-cluster/(config|logger|registry|rpc|service|jobs|testkit)$': '<rootDir>/libs/$1/src',
+    '^@sfu-cluster/(config|logger|protocol|registry|rpc|service|jobs|testkit)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 60_000,
 };

@@ -25,6 +25,8 @@ export interface SfuConfig extends CommonConfig {
   webRtcServerPort: number;
   /** Seconds a draining node keeps serving before it exits. */
   drainTimeoutSeconds: number;
+  /** Placement keeps the node at or under these. */
+  capacity: { maxPeers: number; maxConsumers: number };
 }
 
 /**
@@ -75,6 +77,10 @@ export function loadSfuConfig(env: Env = process.env): SfuConfig {
     webRtcServer,
     webRtcServerPort,
     drainTimeoutSeconds: reader.integer('SFU_DRAIN_TIMEOUT', 3600, 0, 7 * 24 * 3600),
+    capacity: {
+      maxPeers: reader.integer('SFU_MAX_PEERS', 500, 1, 1_000_000),
+      maxConsumers: reader.integer('SFU_MAX_CONSUMERS', 10_000, 1, 10_000_000),
+    },
   };
 
   reader.done();

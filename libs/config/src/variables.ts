@@ -35,6 +35,8 @@ export const variables = {
   SFU_WEBRTC_SERVER: 'true (default) to serve WebRTC through one WebRtcServer port per worker; false to use a port per transport.',
   SFU_WEBRTC_SERVER_PORT: "Port of worker 0's WebRtcServer; worker i uses this plus i (default MEDIASOUP_RTC_MIN_PORT).",
   SFU_DRAIN_TIMEOUT: 'Seconds a draining SFU node keeps serving before it exits (default 3600).',
+  SFU_MAX_PEERS: 'Peers placement puts on one SFU node at most (default 500).',
+  SFU_MAX_CONSUMERS: 'Consumers placement lets one SFU node carry at most (default 10000).',
 
   JWT_SECRET: 'HS256 secret for client tokens (a fixed development secret in local mode).',
   JWT_JWKS_URL: 'JWKS URL for client tokens, instead of JWT_SECRET.',

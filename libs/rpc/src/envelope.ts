@@ -23,6 +23,8 @@ export const channels = {
   requests: (prefix: string, target: string): string => `${prefix}rpc:req:${target}`,
   /** Replies to one client. */
   replies: (prefix: string, clientId: string): string => `${prefix}rpc:rep:${clientId}`,
+  /** Events SFU nodes publish for signaling and lifecycle (worker lost, drain progress). */
+  nodeEvents: (prefix: string): string => `${prefix}events:nodes`,
 };
 
 /** Parses a message from the wire; undefined when it is not JSON. */

@@ -72,8 +72,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   let redis: RedisServer | undefined;
 
   const stop = async (): Promise<void> => {
-    // Services first, in reverse start order, so none loses Redis while closing.
-    await Promise.all([...started].reverse().map((entry) => entry.process.stop()));
+    // Services first, so none loses Redis while closing. SIGINT, because
+    // SIGTERM makes an SFU node drain, which waits for its rooms to end.
+    await Promise.all([...started].reverse().map((entry) => entry.process.stop(10_000, 'SIGINT')));
     await redis?.stop();
   };
 

@@ -128,12 +128,12 @@ export class ManagedProcess {
   }
 
   /**
-   * Asks the process to stop with SIGTERM and waits up to graceMs; then
+   * Asks the process to stop with signal and waits up to graceMs; then
    * kills its whole group. Safe to call twice or after it exited.
    */
-  async stop(graceMs = 10_000): Promise<ExitStatus> {
+  async stop(graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitStatus> {
     if (this.child === undefined) return { code: null, signal: null };
-    if (this.running) this.kill('SIGTERM');
+    if (this.running) this.kill(signal);
 
     try {
       return await this.waitForExit(graceMs);

@@ -4,11 +4,11 @@ import express from 'express';
 
 import { loadOrExit, loadSfuConfig } from '@sfu-cluster/config';
 import { createLogger } from '@sfu-cluster/logger';
-import { createRedis, redisStatus } from '@sfu-cluster/registry';
+import { redisStatus } from '@sfu-cluster/registry';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
 import { loadMediasoup } from './mediasoup';
-import { WorkerPool } from './worker-pool';
+import { SfuNode } from './sfu-node';
 
 async function main(): Promise<void> {
   const config = loadOrExit(loadSfuConfig, 'sfu');
@@ -19,21 +19,18 @@ async function main(): Promise<void> {
     context: { nodeId: config.nodeId },
   });
 
-  const mediasoup = loadMediasoup(config.workerBin);
-  const pool = new WorkerPool(mediasoup, config, logger);
+  let shutdown = async (): Promise<void> => process.exit(0);
+  const node = new SfuNode(loadMediasoup(config.workerBin), config, logger, () => void shutdown());
   try {
-    await pool.start();
+    await node.start();
   } catch (error) {
-    logger.error('could not start mediasoup workers; check that MEDIASOUP_WORKER_BIN runs and the ports are free', {
+    logger.error('could not start the sfu node; check that MEDIASOUP_WORKER_BIN runs, the ports are free and Redis answers', {
       workerBin: config.workerBin,
       error: (error as Error).message,
     });
-    pool.close();
+    await node.stop();
     process.exit(1);
   }
-
-  const redis = createRedis(config.redis, { connectionName: `sfu:${config.nodeId}` });
-  redis.on('error', (error) => logger.warn('redis connection error; retrying', { error: error.message }));
 
   const app = express();
   app.use(
@@ -42,16 +39,19 @@ async function main(): Promise<void> {
         service: 'sfu',
         nodeId: config.nodeId,
         region: config.region,
-        redis: redisStatus(redis),
-        workers: pool.list().map((entry) => ({
+        state: node.state,
+        redis: redisStatus(node.redis),
+        workers: node.pool.list().map((entry) => ({
           index: entry.index,
           pid: entry.worker.pid,
           webRtcServerPort: entry.webRtcServerPort,
         })),
+        load: node.media.load(),
       }),
       ready: () => {
-        if (redisStatus(redis) !== 'up') return { ready: false, reason: 'redis is not connected' };
-        if (pool.list().length < config.workerNum) return { ready: false, reason: 'a worker is respawning' };
+        if (node.state !== 'active') return { ready: false, reason: `node is ${node.state}` };
+        if (redisStatus(node.redis) !== 'up') return { ready: false, reason: 'redis is not connected' };
+        if (node.pool.list().length < config.workerNum) return { ready: false, reason: 'a worker is respawning' };
         return { ready: true };
       },
     }),
@@ -59,11 +59,15 @@ async function main(): Promise<void> {
   const server = createServer(app);
   await listen(server, config.host, config.port, logger);
 
-  onShutdown(logger, [
-    { name: 'http', run: () => closeServer(server) },
-    { name: 'workers', run: () => pool.close() },
-    { name: 'redis', run: async () => void (await redis.quit()) },
-  ]);
+  shutdown = onShutdown(
+    logger,
+    [
+      { name: 'http', run: () => closeServer(server) },
+      { name: 'sfu node', run: () => node.stop() },
+    ],
+    // SIGTERM (Kubernetes, docker stop) drains; SIGINT stops at once.
+    { onSigterm: () => void node.drain('SIGTERM') },
+  );
   logger.info('sfu node started', { workers: config.workerNum, announcedIp: config.announcedIp, port: config.port });
 }
 

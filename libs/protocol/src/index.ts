@@ -1,0 +1,1 @@
+export { ErrorCode, type ErrorCodeValue } from './errors';

@@ -1,0 +1,238 @@
+import type * as Mediasoup from 'mediasoup';
+
+import type { SfuConfig } from '@sfu-cluster/config';
+import { moduleLogger, type Logger } from '@sfu-cluster/logger';
+import { ErrorCode } from '@sfu-cluster/protocol';
+import {
+  createRegistry,
+  createRedis,
+  startHeartbeat,
+  StaleEpochError,
+  type HeartbeatLoop,
+  type NodeRecord,
+  type Redis,
+  type Registry,
+} from '@sfu-cluster/registry';
+import { channels, RpcClient, RpcError, RpcServer } from '@sfu-cluster/rpc';
+
+import { draining } from './errors';
+import { LoadSampler } from './load-sampler';
+import { MediaNode, type WorkerLostEvent } from './media-node';
+import { PipeManager } from './pipes/pipe-manager';
+import { registerMediaMethods, type RequestGuard } from './rpc/media-methods';
+import { mediaSchemas } from './rpc/schemas';
+import { WorkerPool } from './worker-pool';
+
+/** Version in node records, so a rolling upgrade shows which nodes run what. */
+const NODE_VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/** How often a draining node checks whether its last router closed. */
+const DRAIN_POLL_MS = 500;
+
+export type NodeState = 'starting' | 'active' | 'draining' | 'stopped';
+
+/**
+ * One SFU node: its workers, media plane, pipes to other nodes, RPC
+ * endpoint and registry record. Owns all of them; stop() closes them in
+ * reverse order.
+ */
+export class SfuNode {
+  readonly pool: WorkerPool;
+  readonly media: MediaNode;
+  readonly redis: Redis;
+  readonly registry: Registry;
+  readonly pipes: PipeManager;
+  private readonly rpcServer: RpcServer;
+  private readonly rpcClient: RpcClient;
+  private readonly sampler: LoadSampler;
+  private readonly logger: Logger;
+  private heartbeat?: HeartbeatLoop;
+  private drainTimers: NodeJS.Timeout[] = [];
+  private stateValue: NodeState = 'starting';
+
+  constructor(
+    mediasoup: typeof Mediasoup,
+    private readonly config: SfuConfig,
+    logger: Logger,
+    private readonly onDrained: () => void,
+  ) {
+    this.logger = moduleLogger(logger, 'sfu-node');
+    this.pool = new WorkerPool(mediasoup, config, logger);
+    this.media = new MediaNode(this.pool, config, logger);
+
+    this.redis = createRedis(config.redis, { connectionName: `sfu:${config.nodeId}` });
+    this.redis.on('error', (error) => this.logger.warn('redis connection error; retrying', { error: error.message }));
+    this.registry = createRegistry(this.redis, { prefix: config.redis.prefix });
+
+    const subscriber = (name: string): Redis => {
+      const connection = this.redis.duplicate({ connectionName: `sfu:${config.nodeId}:${name}` });
+      connection.on('error', () => undefined);
+      return connection;
+    };
+    const base = { publisher: this.redis, prefix: config.redis.prefix, logger };
+    this.rpcServer = new RpcServer({ ...base, subscriber: subscriber('rpc-server'), target: config.nodeId });
+    this.rpcClient = new RpcClient({ ...base, subscriber: subscriber('rpc-client'), clientId: config.nodeId });
+
+    this.pipes = new PipeManager(this.media, { nodeId: config.nodeId, pipeIp: config.pipeIp, rpc: this.rpcClient }, logger);
+    this.sampler = new LoadSampler(this.pool, () => this.transports());
+  }
+
+  get state(): NodeState {
+    return this.stateValue;
+  }
+
+  async start(): Promise<void> {
+    await this.pool.start();
+
+    registerMediaMethods(this.rpcServer, this.media, this.pipes, this.guard());
+    this.pipes.register(this.rpcServer);
+    this.rpcServer.method('node.drain', mediaSchemas.empty, () => this.drain('rpc'));
+    await this.rpcServer.start();
+    await this.rpcClient.start();
+
+    this.wireRegistry();
+    this.sampler.start();
+    this.heartbeat = startHeartbeat(this.registry.nodes, () => this.record(), (error) =>
+      this.logger.warn('heartbeat failed; the node will look lost if this lasts 3 s', { error: (error as Error).message }),
+    );
+    await this.heartbeat.first;
+
+    this.stateValue = 'active';
+    this.logger.info('sfu node active', { workers: this.config.workerNum, pipeIp: this.config.pipeIp });
+  }
+
+  /**
+   * Marks the node draining at once (placement skips it from the next
+   * read), keeps serving its rooms, and stops when the last router closes
+   * or SFU_DRAIN_TIMEOUT passes.
+   */
+  async drain(reason: string): Promise<{ state: NodeState; rooms: number; peers: number }> {
+    const load = this.media.load();
+    if (this.stateValue !== 'active') return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
+    this.stateValue = 'draining';
+
+    const deadline = Date.now() + this.config.drainTimeoutSeconds * 1000;
+    this.logger.info('drain started; the node takes no new peers', { reason, rooms: load.rooms, peers: load.peers, deadline });
+    await this.registry.nodes.setState(this.config.nodeId, 'draining').catch((error: Error) => {
+      // The next heartbeat carries the state too.
+      this.logger.warn('could not mark the node draining in the registry yet', { error: error.message });
+    });
+    this.publishEvent({ type: 'nodeDraining', deadline, rooms: load.rooms, peers: load.peers });
+
+    const poll = setInterval(() => {
+      if (this.media.load().routers === 0) this.finishDrain('last router closed');
+    }, DRAIN_POLL_MS);
+    const timeout = setTimeout(() => this.finishDrain('drain deadline reached'), this.config.drainTimeoutSeconds * 1000);
+    this.drainTimers = [poll, timeout];
+    return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
+  }
+
+  /** Stops everything; the record is removed so placement forgets the node at once. */
+  async stop(): Promise<void> {
+    if (this.stateValue === 'stopped') return;
+    this.stateValue = 'stopped';
+
+    for (const timer of this.drainTimers) clearTimeout(timer);
+    this.heartbeat?.stop();
+    this.sampler.stop();
+    await this.rpcServer.close();
+    await this.rpcClient.close();
+    this.media.close();
+    this.pool.close();
+    // With Redis away the record simply expires; waiting on retries would only delay the exit.
+    if (this.redis.status === 'ready') await this.registry.nodes.remove(this.config.nodeId).catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  record(): NodeRecord {
+    const load = this.media.load();
+    const sampled = this.sampler.current;
+    const workerPeers = Array.from({ length: this.config.workerNum }, (_, index) =>
+      this.media.peerList().filter((peer) => peer.workerIndex === index).length,
+    );
+
+    return {
+      id: this.config.nodeId,
+      pipeAddress: this.config.pipeIp,
+      region: this.config.region,
+      workers: this.config.workerNum,
+      capacity: this.config.capacity,
+      load: {
+        peers: load.peers,
+        producers: load.producers,
+        consumers: load.consumers,
+        bitrateIn: sampled.bitrateIn,
+        bitrateOut: sampled.bitrateOut,
+        cpu: sampled.cpu,
+        workerPeers,
+      },
+      state: this.stateValue === 'draining' ? 'draining' : 'active',
+      version: NODE_VERSION,
+      updatedAt: Date.now(),
+    };
+  }
+
+  private finishDrain(why: string): void {
+    if (this.stateValue !== 'draining') return;
+
+    const load = this.media.load();
+    this.logger.info('drain finished; stopping', { why, rooms: load.rooms, peers: load.peers });
+    this.publishEvent({ type: 'nodeDrained', why, rooms: load.rooms, peers: load.peers });
+    for (const timer of this.drainTimers) clearTimeout(timer);
+    this.onDrained();
+  }
+
+  private guard(): RequestGuard {
+    return {
+      admitPeer: (roomId, peerId) => {
+        if (this.stateValue !== 'draining') return;
+        // Peers already here keep working while the node drains.
+        if (this.media.peerList(roomId).some((peer) => peer.id === peerId)) return;
+        throw draining(this.config.nodeId);
+      },
+      checkEpoch: async (roomId, epoch) => {
+        if (epoch === undefined) return;
+        try {
+          await this.registry.rooms.checkEpoch(roomId, epoch);
+        } catch (error) {
+          if (error instanceof StaleEpochError) {
+            throw new RpcError(ErrorCode.StaleEpoch, error.message, { roomId, epoch });
+          }
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** Keeps the room records' router entries in step with the routers on this node. */
+  private wireRegistry(): void {
+    const nodeId = this.config.nodeId;
+
+    this.media.on('routercreated', ({ roomId, workerIndex, routerId }) => {
+      this.registry.rooms.setRouter(roomId, { nodeId, workerIndex, routerId }).catch((error: Error) => {
+        this.logger.warn('could not record router in the registry', { roomId, workerIndex, error: error.message });
+      });
+    });
+    this.media.on('routerclosed', ({ roomId, workerIndex }) => {
+      this.registry.rooms.removeRouter(roomId, nodeId, workerIndex).catch((error: Error) => {
+        this.logger.warn('could not remove router from the registry', { roomId, workerIndex, error: error.message });
+      });
+    });
+    this.media.on('workerlost', (event: WorkerLostEvent) => {
+      this.publishEvent({ type: 'workerLost', workerIndex: event.workerIndex, peers: event.peers, routers: event.routers });
+    });
+    this.media.on('notify', (notification) => this.publishEvent({ type: 'peerNotification', ...notification }));
+    this.media.on('activespeaker', (speaker) => this.publishEvent({ type: 'activeSpeaker', ...speaker }));
+  }
+
+  private publishEvent(event: Record<string, unknown>): void {
+    const message = JSON.stringify({ ...event, nodeId: this.config.nodeId, at: Date.now() });
+    this.redis.publish(channels.nodeEvents(this.config.redis.prefix), message).catch((error: Error) => {
+      this.logger.warn('could not publish node event', { type: event.type, error: error.message });
+    });
+  }
+
+  private transports() {
+    return this.media.peerList().flatMap((peer) => [...peer.transports.values()]);
+  }
+}
