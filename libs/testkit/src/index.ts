@@ -7,3 +7,4 @@ export { workerBin } from './worker-bin';
 export { repoRoot, serviceEntry } from './paths';
 export { startLocalCluster, type LocalClusterOptions } from './launcher';
 export { buildRtpPacket, parseRtpPacket, type RtpPacketView, type RtpPacketOptions } from './rtp';
+export { RtpSender, RtpReceiver, type RtpSenderOptions } from './rtp-endpoints';

@@ -8,6 +8,7 @@ import { redisStatus } from '@sfu-cluster/registry';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
 import { loadMediasoup } from './mediasoup';
+import { createMetrics } from './metrics';
 import { SfuNode } from './sfu-node';
 
 async function main(): Promise<void> {
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
       },
     }),
   );
+  const metrics = createMetrics(node, config.nodeId);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   const server = createServer(app);
   await listen(server, config.host, config.port, logger);
 

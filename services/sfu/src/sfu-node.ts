@@ -1,4 +1,5 @@
 import type * as Mediasoup from 'mediasoup';
+import type { Transport } from 'mediasoup/node/lib/types';
 
 import type { SfuConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
@@ -16,7 +17,7 @@ import {
 import { channels, RpcClient, RpcError, RpcServer } from '@sfu-cluster/rpc';
 
 import { draining } from './errors';
-import { LoadSampler } from './load-sampler';
+import { LoadSampler, type SampledLoad } from './load-sampler';
 import { MediaNode, type WorkerLostEvent } from './media-node';
 import { PipeManager } from './pipes/pipe-manager';
 import { registerMediaMethods, type RequestGuard } from './rpc/media-methods';
@@ -81,12 +82,17 @@ export class SfuNode {
     return this.stateValue;
   }
 
+  loadSample(): SampledLoad {
+    return this.sampler.current;
+  }
+
   async start(): Promise<void> {
     await this.pool.start();
 
     registerMediaMethods(this.rpcServer, this.media, this.pipes, this.guard());
     this.pipes.register(this.rpcServer);
     this.rpcServer.method('node.drain', mediaSchemas.empty, () => this.drain('rpc'));
+    this.rpcServer.method('node.describe', mediaSchemas.empty, () => this.describe());
     await this.rpcServer.start();
     await this.rpcClient.start();
 
@@ -172,6 +178,31 @@ export class SfuNode {
     };
   }
 
+  /** What this node holds, room by room: routers, peers with their media, and pipes. */
+  describe(): Record<string, unknown> {
+    const rooms = this.media.roomList().map((room) => ({
+      roomId: room.id,
+      routers: room.routerList().map(({ workerIndex, router }) => ({ workerIndex, routerId: router.id })),
+      peers: this.media.peerList(room.id).map((peer) => ({
+        peerId: peer.id,
+        workerIndex: peer.workerIndex,
+        transports: peer.transports.size,
+        producers: [...peer.producers.values()].map((producer) => ({
+          producerId: producer.id,
+          kind: producer.kind,
+          paused: producer.paused,
+        })),
+        consumers: peer.consumers.size,
+      })),
+      pipedProducers: room
+        .producerList()
+        .filter((entry) => entry.piped)
+        .map((entry) => ({ producerId: entry.producer.id, originNodeId: entry.originNodeId, peerId: entry.peerId })),
+    }));
+
+    return { nodeId: this.config.nodeId, state: this.stateValue, load: this.media.load(), rooms, pipes: this.pipes.linkList() };
+  }
+
   private finishDrain(why: string): void {
     if (this.stateValue !== 'draining') return;
 
@@ -232,7 +263,8 @@ export class SfuNode {
     });
   }
 
-  private transports() {
-    return this.media.peerList().flatMap((peer) => [...peer.transports.values()]);
+  private transports(): Transport[] {
+    const clients = this.media.peerList().flatMap((peer) => [...peer.transports.values()]);
+    return [...clients, ...this.pipes.transportList()];
   }
 }

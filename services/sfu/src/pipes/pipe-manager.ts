@@ -68,6 +68,10 @@ export class PipeManager {
     }));
   }
 
+  transportList(): PipeTransport[] {
+    return [...this.links.values()].map((link) => link.transport);
+  }
+
   register(server: RpcServer): void {
     server
       .method(pipeMethods.connect, pipeSchemas.connect, (params) => this.onConnect(params))
