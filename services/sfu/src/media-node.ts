@@ -372,6 +372,8 @@ export class MediaNode extends EventEmitter {
       routers: lost.routers.length,
     });
     this.emit('workerlost', lost);
+
+    for (const { roomId } of lost.routers) this.closeRoomIfEmpty(roomId);
   }
 }
 

@@ -146,6 +146,11 @@ export class SfuTestbed {
     return { consumerId: consumer.consumerId, payloadType: consumer.rtpParameters.codecs[0]!.payloadType, receiver };
   }
 
+  /** Field names of a Redis hash, for checks on registry entries. */
+  async redisFields(key: string): Promise<string[]> {
+    return this.connections[0]!.hkeys(key);
+  }
+
   async metric(index: number, name: string): Promise<number> {
     const text = await (await fetch(`${this.cluster.sfu[index]!.url}/metrics`)).text();
     const line = text.split('\n').find((entry) => entry.startsWith(`${name}{`) || entry.startsWith(`${name} `));

@@ -122,15 +122,17 @@ export function registerMediaMethods(server: RpcServer, media: MediaNode, pipes:
 }
 
 /**
- * mediasoup throws TypeError for parameters it cannot use (an unknown
- * codec, a malformed fingerprint); that is the caller's payload at fault,
- * not the node.
+ * mediasoup throws TypeError for malformed parameters and UnsupportedError
+ * for a codec or feature the router lacks; either way the caller's payload
+ * is at fault, not the node.
  */
 async function asPayloadError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof TypeError) throw new RpcError(ErrorCode.InvalidPayload, error.message);
+    if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
+      throw new RpcError(ErrorCode.InvalidPayload, error.message);
+    }
     throw error;
   }
 }
