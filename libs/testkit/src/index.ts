@@ -8,3 +8,4 @@ export { repoRoot, serviceEntry } from './paths';
 export { startLocalCluster, type LocalClusterOptions } from './launcher';
 export { buildRtpPacket, parseRtpPacket, type RtpPacketView, type RtpPacketOptions } from './rtp';
 export { RtpSender, RtpReceiver, type RtpSenderOptions } from './rtp-endpoints';
+export * from './webrtc';
