@@ -7,6 +7,7 @@ export {
   LOCAL_JWT_SECRET,
   PRODUCTION_STUN_SERVERS,
   type SignalingConfig,
+  type SignalingLimits,
   type IceServerConfig,
 } from './signaling';
 export { loadLifecycleConfig, type LifecycleConfig } from './lifecycle';

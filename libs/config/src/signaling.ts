@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { readCommon, type CommonConfig } from './common';
 import { EnvReader } from './reader';
 import type { Env } from './variables';
@@ -15,6 +17,21 @@ export interface SignalingConfig extends CommonConfig {
   /** Handed to clients by media-config and join. */
   iceServers: IceServerConfig[];
   publicUrl: string;
+  nodeId: string;
+  /** Seconds a peer whose socket dropped keeps its media, waiting to resume. */
+  resumeGraceSeconds: number;
+  rpcTimeoutMs: number;
+  limits: SignalingLimits;
+}
+
+/** Limits on what clients may do; each is enforced and tested at its edge. */
+export interface SignalingLimits {
+  maxPayloadBytes: number;
+  eventsPerSecond: number;
+  rateLimitAction: 'error' | 'disconnect';
+  maxPeersPerRoom: number;
+  maxProducersPerPeer: number;
+  maxConsumersPerPeer: number;
 }
 
 /** The single-server checklist's STUN default, for production mode only. */
@@ -51,6 +68,17 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
     jwksUrl,
     iceServers: readIceServers(reader, local),
     publicUrl: reader.string('SIGNALING_PUBLIC_URL', `http://localhost:${common.port}`),
+    nodeId: reader.string('SIGNALING_NODE_ID', `${hostname()}-${process.pid}`),
+    resumeGraceSeconds: reader.integer('SIGNALING_RESUME_GRACE', 15, 0, 3600),
+    rpcTimeoutMs: reader.integer('SIGNALING_RPC_TIMEOUT', 5000, 100, 120_000),
+    limits: {
+      maxPayloadBytes: reader.integer('SIGNALING_MAX_PAYLOAD_BYTES', 65_536, 1024, 16 * 1024 * 1024),
+      eventsPerSecond: reader.integer('SIGNALING_EVENTS_PER_SECOND', 50, 1, 10_000),
+      rateLimitAction: reader.oneOf('SIGNALING_RATE_LIMIT_ACTION', ['error', 'disconnect'] as const, 'error'),
+      maxPeersPerRoom: reader.integer('ROOM_MAX_PEERS', 100, 1, 100_000),
+      maxProducersPerPeer: reader.integer('PEER_MAX_PRODUCERS', 4, 0, 100),
+      maxConsumersPerPeer: reader.integer('PEER_MAX_CONSUMERS', 300, 0, 100_000),
+    },
   };
 
   reader.done();

@@ -17,6 +17,12 @@ export const variables = {
   REDIS_SENTINEL_NAME: 'Name of the Sentinel-monitored primary (default mymaster).',
   REDIS_PREFIX: 'Prefix of every key and channel the cluster uses (default sfu:).',
 
+  WEBHOOK_URLS: 'Comma-separated http(s) URLs that receive webhook events as JSON POSTs (default none: webhooks off).',
+  WEBHOOK_SECRET: 'HMAC-SHA256 key of the X-SFU-Signature header (required with WEBHOOK_URLS).',
+  WEBHOOK_TIMEOUT_MS: 'Milliseconds a webhook receiver has to answer one POST (default 5000).',
+  WEBHOOK_MAX_ATTEMPTS: 'Attempts to deliver one webhook event before it is dropped and left for replay (default 10).',
+  WEBHOOK_BACKOFF_MS: 'Delay before the second attempt in milliseconds; each later one waits twice as long, up to 5 minutes (default 1000).',
+
   MEDIASOUP_WORKER_NUM: 'mediasoup workers per SFU node (default: CPU count in production, 1 in local mode).',
   MEDIASOUP_LOG_LEVEL: 'mediasoup worker log level: debug, warn (default), error or none.',
   MEDIASOUP_RTC_MIN_PORT: 'Lowest UDP/TCP port for media (default 40000).',
@@ -41,6 +47,15 @@ export const variables = {
   JWT_SECRET: 'HS256 secret for client tokens (a fixed development secret in local mode).',
   JWT_JWKS_URL: 'JWKS URL for client tokens, instead of JWT_SECRET.',
   SIGNALING_PUBLIC_URL: 'URL clients reach signaling on, returned by media-config (default http://localhost:PORT).',
+  SIGNALING_NODE_ID: 'Unique id of this signaling node (default: host name and process id).',
+  SIGNALING_MAX_PAYLOAD_BYTES: 'Largest socket.io message a client may send, in bytes (default 65536).',
+  SIGNALING_EVENTS_PER_SECOND: 'Events one socket may send per second, bursts of twice that allowed (default 50).',
+  SIGNALING_RATE_LIMIT_ACTION: 'What a socket over its event rate gets: error (an error ack, default) or disconnect.',
+  SIGNALING_RESUME_GRACE: 'Seconds a peer whose socket dropped keeps its media, waiting to resume (default 15).',
+  SIGNALING_RPC_TIMEOUT: 'Milliseconds signaling waits for an SFU node to answer (default 5000).',
+  ROOM_MAX_PEERS: 'Peers one room may hold (default 100).',
+  PEER_MAX_PRODUCERS: 'Producers one peer may have at once (default 4).',
+  PEER_MAX_CONSUMERS: 'Consumers one peer may have at once (default 300).',
 } as const;
 
 export type VariableName = keyof typeof variables;

@@ -19,6 +19,20 @@ export const ErrorCode = {
   LimitExceeded: 'LIMIT_EXCEEDED',
   /** The request cannot apply in the object's present state (closed, wrong direction). */
   InvalidState: 'INVALID_STATE',
+  /** No token, a bad signature, or an expired token. */
+  Unauthorized: 'UNAUTHORIZED',
+  /** The token is valid but lacks the grant or names another room. */
+  Forbidden: 'FORBIDDEN',
+  /** Too many events per second from this socket. */
+  RateLimited: 'RATE_LIMITED',
+  /** The event needs a joined peer; send join (or resume) first. */
+  NotJoined: 'NOT_JOINED',
+  /** No SFU node has room for the peer now. */
+  NoCapacity: 'NO_CAPACITY',
+  /** A dependency (Redis, an SFU node) did not answer in time; retry. */
+  Unavailable: 'SERVICE_UNAVAILABLE',
+  /** The server failed in a way it logged; retry or report it. */
+  Internal: 'INTERNAL',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -30,3 +30,4 @@ export {
   type PlacementRule,
   type CandidateExclusion,
 } from './decisions';
+export { ParticipantRegistry, type Participant, type ProducerRecord } from './participants';

@@ -2,6 +2,7 @@
  * Every Redis key of the registry, each built from the configured prefix.
  *
  *   {p}nodes                         set of node ids that ever sent a heartbeat; no TTL, a member leaves on remove()
+ *   {p}rooms                         set of ids of rooms with participants; no TTL, a member leaves when its room closes
  *   {p}node:<nodeId>                 JSON NodeRecord; 3 s TTL, refreshed by every heartbeat
  *   {p}node:<nodeId>:reservations    zset of "<reservationId>|<peers>|<consumers>" scored by expiry (ms); TTL reset to the reservation TTL by each reservation
  *   {p}reservation:<reservationId>   JSON of room, peer, node, worker, cost, expiry and decision; TTL of the reservation (15 s by default)
@@ -9,6 +10,8 @@
  *   {p}room:{<roomId>}:routers       hash "<nodeId>#<workerIndex>" -> router id ("" until the node creates it); no TTL
  *   {p}room:{<roomId>}:peers         hash peerId -> JSON PeerRecord; no TTL
  *   {p}room:{<roomId>}:decisions     list of JSON PlacementDecision, newest first, capped; 24 h TTL from the last push
+ *   {p}room:{<roomId>}:participants  hash peerId -> JSON Participant (identity, display name, signaling node); no TTL
+ *   {p}room:{<roomId>}:producers     hash producerId -> JSON ProducerRecord (peer, node, kind); no TTL
  *   {p}session:<sessionId>           JSON SessionRecord; TTL refreshed by touch()
  *
  * NOTE: the placement script reads node keys next to one room's keys, so
@@ -21,6 +24,10 @@ export class RegistryKeys {
 
   get nodes(): string {
     return `${this.prefix}nodes`;
+  }
+
+  get rooms(): string {
+    return `${this.prefix}rooms`;
   }
 
   node(nodeId: string): string {
@@ -45,6 +52,14 @@ export class RegistryKeys {
 
   roomPeers(roomId: string): string {
     return `${this.room(roomId)}:peers`;
+  }
+
+  roomParticipants(roomId: string): string {
+    return `${this.room(roomId)}:participants`;
+  }
+
+  roomProducers(roomId: string): string {
+    return `${this.room(roomId)}:producers`;
   }
 
   roomDecisions(roomId: string): string {

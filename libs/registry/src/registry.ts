@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 
 import { RegistryKeys } from './keys';
 import { NodeRegistry } from './nodes';
+import { ParticipantRegistry } from './participants';
 import { Placement, type PlacementOptions } from './placement';
 import { RoomRegistry } from './rooms';
 import { SessionRegistry } from './sessions';
@@ -18,6 +19,7 @@ export interface Registry {
   nodes: NodeRegistry;
   rooms: RoomRegistry;
   sessions: SessionRegistry;
+  participants: ParticipantRegistry;
   placement: Placement;
 }
 
@@ -29,6 +31,7 @@ export function createRegistry(redis: Redis, options: RegistryOptions): Registry
     nodes: new NodeRegistry(redis, keys),
     rooms: new RoomRegistry(redis, keys),
     sessions: new SessionRegistry(redis, keys, options.sessionTtlMs),
+    participants: new ParticipantRegistry(redis, keys),
     placement: new Placement(redis, keys, options),
   };
 }

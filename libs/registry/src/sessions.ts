@@ -20,6 +20,10 @@ export interface SessionRecord {
   identity: string;
   /** SFU node hosting the peer's transports. */
   nodeId: string;
+  /** Room epoch at placement; requests to the node carry it. */
+  epoch?: number;
+  /** Grants of the token the session was opened with. */
+  grants?: { publish: boolean; subscribe: boolean; admin: boolean };
   /** Milliseconds since the epoch. */
   createdAt: number;
   /** Milliseconds since the epoch of the last touch(). */

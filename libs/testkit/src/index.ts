@@ -9,3 +9,4 @@ export { startLocalCluster, type LocalClusterOptions } from './launcher';
 export { buildRtpPacket, parseRtpPacket, type RtpPacketView, type RtpPacketOptions } from './rtp';
 export { RtpSender, RtpReceiver, type RtpSenderOptions } from './rtp-endpoints';
 export * from './webrtc';
+export { SignalingTestClient, type Notification } from './signaling-client';

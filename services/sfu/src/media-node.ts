@@ -133,6 +133,7 @@ export class MediaNode extends EventEmitter {
     roomId: string,
     peerId: string,
     workerIndex?: number,
+    canSubscribe = true,
   ): Promise<{ peer: Peer; rtpCapabilities: RtpCapabilities }> {
     const room = this.openRoom(roomId);
 
@@ -141,6 +142,7 @@ export class MediaNode extends EventEmitter {
       // Placement's choice of worker stands while that worker runs.
       const chosen = workerIndex !== undefined && this.pool.get(workerIndex) ? workerIndex : this.pickWorker(room);
       peer = new Peer(peerId, roomId, chosen);
+      peer.canSubscribe = canSubscribe;
       this.peers.set(peerKey(roomId, peerId), peer);
       this.logger.info('peer joined', { roomId, peerId, workerIndex: peer.workerIndex });
     }
@@ -149,7 +151,12 @@ export class MediaNode extends EventEmitter {
     return { peer, rtpCapabilities: router.rtpCapabilities };
   }
 
-  async createWebRtcTransport(roomId: string, peerId: string, direction: TransportDirection): Promise<WebRtcTransport> {
+  async createWebRtcTransport(
+    roomId: string,
+    peerId: string,
+    direction: TransportDirection,
+    rtpCapabilities?: RtpCapabilities,
+  ): Promise<WebRtcTransport> {
     const peer = this.peer(roomId, peerId);
     const router = await this.room(roomId).router(peer.workerIndex);
     const webRtcServer = this.pool.get(peer.workerIndex)?.webRtcServer;
@@ -166,6 +173,10 @@ export class MediaNode extends EventEmitter {
         });
 
     peer.addTransport(transport);
+    if (direction === 'recv') {
+      peer.recvTransportId = transport.id;
+      if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities;
+    }
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
         this.notify(roomId, peerId, 'transportFailed', { transportId: transport.id, dtlsState: state });
@@ -193,6 +204,7 @@ export class MediaNode extends EventEmitter {
       appData: { roomId, peerId, direction: options.direction, type: 'plain' },
     });
     peer.addTransport(transport);
+    if (options.direction === 'recv') peer.recvTransportId = transport.id;
     return transport;
   }
 

@@ -1,4 +1,4 @@
-import type { Consumer, Producer, Transport } from 'mediasoup/node/lib/types';
+import type { Consumer, Producer, RtpCapabilities, Transport } from 'mediasoup/node/lib/types';
 
 import { notFound } from './errors';
 
@@ -11,6 +11,12 @@ export class Peer {
   readonly transports = new Map<string, Transport>();
   readonly producers = new Map<string, Producer>();
   readonly consumers = new Map<string, Consumer>();
+  /** The client's device capabilities, given with its receive transport. */
+  rtpCapabilities?: RtpCapabilities;
+  /** Where the server puts consumers it makes for this peer. */
+  recvTransportId?: string;
+  /** False for a token without the subscribe grant: no consumer is made for it. */
+  canSubscribe = true;
   private closed = false;
 
   constructor(
@@ -25,7 +31,10 @@ export class Peer {
 
   addTransport(transport: Transport): void {
     this.transports.set(transport.id, transport);
-    transport.observer.once('close', () => this.transports.delete(transport.id));
+    transport.observer.once('close', () => {
+      this.transports.delete(transport.id);
+      if (this.recvTransportId === transport.id) this.recvTransportId = undefined;
+    });
   }
 
   addProducer(producer: Producer): void {

@@ -1,5 +1,5 @@
 import type * as Mediasoup from 'mediasoup';
-import type { Transport } from 'mediasoup/node/lib/types';
+import type { RtpCapabilities, Transport } from 'mediasoup/node/lib/types';
 
 import type { SfuConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
@@ -18,6 +18,7 @@ import { channels, RpcClient, RpcError, RpcServer } from '@sfu-cluster/rpc';
 
 import { draining } from './errors';
 import { LoadSampler, type SampledLoad } from './load-sampler';
+import { mediaCodecs } from './media-codecs';
 import { MediaNode, type WorkerLostEvent } from './media-node';
 import { PipeManager } from './pipes/pipe-manager';
 import { registerMediaMethods, type RequestGuard } from './rpc/media-methods';
@@ -50,6 +51,8 @@ export class SfuNode {
   private heartbeat?: HeartbeatLoop;
   private drainTimers: NodeJS.Timeout[] = [];
   private stateValue: NodeState = 'starting';
+  /** What every router of this node offers; the same on every node, since all use one codec list. */
+  private rtpCapabilities?: RtpCapabilities;
 
   constructor(
     mediasoup: typeof Mediasoup,
@@ -88,11 +91,13 @@ export class SfuNode {
 
   async start(): Promise<void> {
     await this.pool.start();
+    this.rtpCapabilities = await this.readRtpCapabilities();
 
     registerMediaMethods(this.rpcServer, this.media, this.pipes, this.guard());
     this.pipes.register(this.rpcServer);
     this.rpcServer.method('node.drain', mediaSchemas.empty, () => this.drain('rpc'));
     this.rpcServer.method('node.describe', mediaSchemas.empty, () => this.describe());
+    this.rpcServer.method('node.rtpCapabilities', mediaSchemas.empty, () => this.rtpCapabilities);
     await this.rpcServer.start();
     await this.rpcClient.start();
 
@@ -201,6 +206,16 @@ export class SfuNode {
     }));
 
     return { nodeId: this.config.nodeId, state: this.stateValue, load: this.media.load(), rooms, pipes: this.pipes.linkList() };
+  }
+
+  private async readRtpCapabilities(): Promise<RtpCapabilities> {
+    const first = this.pool.list()[0];
+    if (!first) throw new Error('no worker running to read router capabilities from');
+
+    const router = await first.worker.createRouter({ mediaCodecs });
+    const capabilities = router.rtpCapabilities;
+    router.close();
+    return capabilities;
   }
 
   private finishDrain(why: string): void {

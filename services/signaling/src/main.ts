@@ -6,41 +6,56 @@ import { Server as SocketServer } from 'socket.io';
 
 import { loadOrExit, loadSignalingConfig } from '@sfu-cluster/config';
 import { createLogger } from '@sfu-cluster/logger';
-import { createRedis, redisStatus } from '@sfu-cluster/registry';
+import { createRedis, createRegistry, redisStatus, type Redis } from '@sfu-cluster/registry';
+import { RpcClient } from '@sfu-cluster/rpc';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
+
+import { TokenVerifier } from './auth';
+import { adminRouter } from './http/admin';
+import { mediaConfigRouter } from './http/media-config';
+import { NodeEventRelay } from './node-events';
+import { Notifier } from './notifier';
+import { RoomService } from './room-service';
+import { ConnectionHandler } from './socket/connection';
 
 async function main(): Promise<void> {
   const config = loadOrExit(loadSignalingConfig, 'signaling');
-  const nodeId = `signaling-${config.port}-${process.pid}`;
-  const logger = createLogger({
-    service: 'signaling',
-    level: config.logLevel,
-    format: config.logFormat,
-    context: { nodeId },
-  });
+  const nodeId = config.nodeId;
+  const logger = createLogger({ service: 'signaling', level: config.logLevel, format: config.logFormat, context: { nodeId } });
 
   const redis = createRedis(config.redis, { connectionName: `signaling:${nodeId}` });
+  const connection = (name: string): Redis => {
+    const created = redis.duplicate({ connectionName: `signaling:${nodeId}:${name}` });
+    created.on('error', () => undefined);
+    return created;
+  };
   redis.on('error', (error) => logger.warn('redis connection error; retrying', { error: error.message }));
+  const registry = createRegistry(redis, { prefix: config.redis.prefix });
+  const rpc = new RpcClient({ publisher: redis, subscriber: connection('rpc'), prefix: config.redis.prefix, clientId: nodeId, logger });
+  await rpc.start();
 
   const app = express();
-  app.use(
-    healthRouter({
-      health: () => ({ service: 'signaling', nodeId, redis: redisStatus(redis) }),
-      ready: () => (redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' }),
-    }),
-  );
-
-  // The adapter needs a publisher and a dedicated subscriber connection.
-  const pub = redis.duplicate();
-  const sub = redis.duplicate();
-  pub.on('error', () => undefined);
-  sub.on('error', () => undefined);
-
   const server = createServer(app);
   const io = new SocketServer(server, {
     transports: ['websocket'],
-    adapter: createAdapter(pub, sub, { key: `${config.redis.prefix}socket.io` }),
+    maxHttpBufferSize: config.limits.maxPayloadBytes,
+    adapter: createAdapter(connection('adapter-pub'), connection('adapter-sub'), { key: `${config.redis.prefix}socket.io` }),
   });
+
+  const verifier = new TokenVerifier(config);
+  const notifier = new Notifier(io);
+  const rooms = new RoomService(config, registry, rpc, notifier, logger);
+  new ConnectionHandler(config, verifier, rooms, registry, logger).attach(io);
+  await new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, logger).start();
+
+  app.use(
+    healthRouter({
+      health: () => ({ service: 'signaling', nodeId, redis: redisStatus(redis), sockets: io.engine.clientsCount }),
+      ready: () => (redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' }),
+    }),
+  );
+  app.use(mediaConfigRouter(config, verifier, () => routerCapabilities(registry, rpc)));
+  app.use(adminRouter(registry, rpc, verifier));
 
   await listen(server, config.host, config.port, logger);
   logger.info('signaling node started', { host: config.host, port: config.port });
@@ -48,8 +63,26 @@ async function main(): Promise<void> {
   onShutdown(logger, [
     { name: 'sockets', run: () => void io.close() },
     { name: 'http', run: () => closeServer(server) },
-    { name: 'redis', run: async () => void (await Promise.all([redis.quit(), pub.quit(), sub.quit()])) },
+    { name: 'rpc', run: () => rpc.close() },
+    { name: 'redis', run: () => void redis.disconnect() },
   ]);
+}
+
+let cachedCapabilities: unknown;
+
+/** Router capabilities are the same on every node (one codec list), so any live node can answer, once. */
+async function routerCapabilities(registry: ReturnType<typeof createRegistry>, rpc: RpcClient): Promise<unknown> {
+  if (cachedCapabilities !== undefined) return cachedCapabilities;
+
+  for (const node of await registry.nodes.list()) {
+    try {
+      cachedCapabilities = await rpc.call(node.id, 'node.rtpCapabilities', {}, 2000);
+      return cachedCapabilities;
+    } catch {
+      // Try the next node.
+    }
+  }
+  return null;
 }
 
 runMain('signaling', main);

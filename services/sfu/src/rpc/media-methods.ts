@@ -1,8 +1,9 @@
-import type { DtlsParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup/node/lib/types';
+import type { Consumer, DtlsParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup/node/lib/types';
 
 import { ErrorCode } from '@sfu-cluster/protocol';
 import { RpcError, type RpcServer } from '@sfu-cluster/rpc';
 
+import { invalidState } from '../errors';
 import type { MediaNode } from '../media-node';
 import type { PipeManager } from '../pipes/pipe-manager';
 import { mediaSchemas as s } from './schemas';
@@ -20,18 +21,19 @@ export interface RequestGuard {
  * names the room and peer, so a caller can only reach objects of that peer.
  */
 export function registerMediaMethods(server: RpcServer, media: MediaNode, pipes: PipeManager, guard: RequestGuard): void {
-  server.method('room.join', s.join, async ({ roomId, peerId, epoch, workerIndex }) => {
+  server.method('room.join', s.join, async ({ roomId, peerId, epoch, workerIndex, canSubscribe }) => {
     await guard.checkEpoch(roomId, epoch);
     guard.admitPeer(roomId, peerId);
 
-    const { peer, rtpCapabilities } = await media.joinPeer(roomId, peerId, workerIndex);
+    const { peer, rtpCapabilities } = await media.joinPeer(roomId, peerId, workerIndex, canSubscribe);
     return { nodeId: media.nodeId, workerIndex: peer.workerIndex, rtpCapabilities };
   });
 
-  server.method('transport.createWebRtc', s.createWebRtcTransport, async ({ roomId, peerId, epoch, direction }) => {
+  server.method('transport.createWebRtc', s.createWebRtcTransport, async (params) => {
+    const { roomId, peerId, epoch, direction, rtpCapabilities } = params;
     await guard.checkEpoch(roomId, epoch);
 
-    const transport = await media.createWebRtcTransport(roomId, peerId, direction);
+    const transport = await media.createWebRtcTransport(roomId, peerId, direction, rtpCapabilities as RtpCapabilities | undefined);
     return {
       transportId: transport.id,
       iceParameters: transport.iceParameters,
@@ -79,26 +81,52 @@ export function registerMediaMethods(server: RpcServer, media: MediaNode, pipes:
   );
 
   server.method('consumer.create', s.consume, async (params) => {
-    const { roomId, peerId, epoch, transportId, producerId, producerNodeId, rtpCapabilities, paused } = params;
+    const { roomId, peerId, epoch, producerId, producerNodeId, paused } = params;
     await guard.checkEpoch(roomId, epoch);
-    media.peer(roomId, peerId);
+    const peer = media.peer(roomId, peerId);
+    const transportId = params.transportId ?? peer.recvTransportId;
+    const rtpCapabilities = (params.rtpCapabilities as RtpCapabilities | undefined) ?? peer.rtpCapabilities;
+    if (transportId === undefined || rtpCapabilities === undefined) {
+      throw invalidState(`peer ${peerId} has no receive transport with rtpCapabilities; create one first`);
+    }
 
     if (producerNodeId !== undefined && producerNodeId !== media.nodeId) {
       await pipes.pipeIn(roomId, producerId, producerNodeId);
     }
 
-    const consumer = await asPayloadError(() =>
-      media.consume(roomId, peerId, transportId, producerId, rtpCapabilities as RtpCapabilities, paused),
-    );
+    const consumer = await asPayloadError(() => media.consume(roomId, peerId, transportId, producerId, rtpCapabilities, paused));
     consumer.observer.once('close', () => pipes.releaseIfUnused(roomId, producerId));
-    return {
-      consumerId: consumer.id,
-      producerId,
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters,
-      type: consumer.type,
-      producerPaused: consumer.producerPaused,
-    };
+    return describeConsumer(consumer);
+  });
+
+  server.method('consumer.createForPeers', s.consumeForPeers, async (params) => {
+    const { roomId, epoch, producerId, producerNodeId, excludePeerId, maxConsumersPerPeer } = params;
+    await guard.checkEpoch(roomId, epoch);
+
+    const subscribers = media
+      .peerList(roomId)
+      .filter((peer) => peer.id !== excludePeerId && peer.canSubscribe && peer.recvTransportId && peer.rtpCapabilities);
+    if (subscribers.length === 0) return { consumers: [], skipped: [] };
+
+    // One pipe for all of this node's subscribers, made before any consumer.
+    if (producerNodeId !== media.nodeId) await pipes.pipeIn(roomId, producerId, producerNodeId);
+
+    const consumers: Record<string, unknown>[] = [];
+    const skipped: { peerId: string; reason: string }[] = [];
+    for (const peer of subscribers) {
+      if (peer.consumers.size >= maxConsumersPerPeer) {
+        skipped.push({ peerId: peer.id, reason: ErrorCode.LimitExceeded });
+        continue;
+      }
+      try {
+        const consumer = await media.consume(roomId, peer.id, peer.recvTransportId!, producerId, peer.rtpCapabilities!, true);
+        consumer.observer.once('close', () => pipes.releaseIfUnused(roomId, producerId));
+        consumers.push({ peerId: peer.id, ...describeConsumer(consumer) });
+      } catch (error) {
+        skipped.push({ peerId: peer.id, reason: error instanceof RpcError ? error.code : ErrorCode.Internal });
+      }
+    }
+    return { consumers, skipped };
   });
 
   server.method('consumer.resume', s.consumerAction, ({ roomId, peerId, consumerId }) =>
@@ -119,6 +147,17 @@ export function registerMediaMethods(server: RpcServer, media: MediaNode, pipes:
 
   server.method('peer.close', s.closePeer, ({ roomId, peerId }) => media.closePeer(roomId, peerId));
   server.method('room.close', s.closeRoom, ({ roomId }) => media.closeRoom(roomId));
+}
+
+function describeConsumer(consumer: Consumer): Record<string, unknown> {
+  return {
+    consumerId: consumer.id,
+    producerId: consumer.producerId,
+    kind: consumer.kind,
+    rtpParameters: consumer.rtpParameters,
+    type: consumer.type,
+    producerPaused: consumer.producerPaused,
+  };
 }
 
 /**

@@ -38,8 +38,13 @@ const dtlsParameters = z.looseObject({
 const direction = z.enum(['send', 'recv']);
 
 export const mediaSchemas = {
-  join: z.object({ ...peerRef, epoch, workerIndex: z.number().int().min(0).max(255).optional() }),
-  createWebRtcTransport: z.object({ ...peerRef, epoch, direction }),
+  join: z.object({
+    ...peerRef,
+    epoch,
+    workerIndex: z.number().int().min(0).max(255).optional(),
+    canSubscribe: z.boolean().default(true),
+  }),
+  createWebRtcTransport: z.object({ ...peerRef, epoch, direction, rtpCapabilities: rtpCapabilities.optional() }),
   createPlainTransport: z.object({
     ...peerRef,
     epoch,
@@ -68,12 +73,24 @@ export const mediaSchemas = {
   consume: z.object({
     ...peerRef,
     epoch,
-    transportId: id,
+    /** The peer's receive transport when omitted. */
+    transportId: id.optional(),
     producerId: id,
     /** Node the producer was published on; the consumer's node pipes it in when it is another. */
     producerNodeId: id.optional(),
-    rtpCapabilities,
+    /** The capabilities given with the receive transport when omitted. */
+    rtpCapabilities: rtpCapabilities.optional(),
     paused: z.boolean().default(true),
+  }),
+  consumeForPeers: z.object({
+    roomId: id,
+    epoch,
+    producerId: id,
+    producerNodeId: id,
+    /** The publisher, who does not consume itself. */
+    excludePeerId: id.optional(),
+    /** Peers already at this many consumers get none. */
+    maxConsumersPerPeer: z.number().int().positive().max(100_000).default(1000),
   }),
   consumerAction: z.object({ ...peerRef, consumerId: id }),
   setPreferredLayers: z.object({

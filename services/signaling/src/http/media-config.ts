@@ -1,0 +1,38 @@
+import { Router } from 'express';
+
+import type { SignalingConfig } from '@sfu-cluster/config';
+import { ErrorCode } from '@sfu-cluster/protocol';
+
+import type { TokenVerifier } from '../auth';
+import { requireToken } from './require-token';
+
+/**
+ * GET /api/v1/meetings/:meetingId/media-config: what a client needs before
+ * it connects: ICE servers (STUN, TURN with credentials), the signaling URL
+ * and the codecs the room's routers offer.
+ */
+export function mediaConfigRouter(
+  config: SignalingConfig,
+  verifier: TokenVerifier,
+  rtpCapabilities: () => Promise<unknown>,
+): Router {
+  const router = Router();
+
+  router.get('/api/v1/meetings/:meetingId/media-config', requireToken(verifier), async (req, res) => {
+    const claims = res.locals.claims as { room: string; grants: { admin: boolean } };
+    const meetingId = req.params.meetingId;
+    if (claims.room !== meetingId && !claims.grants.admin) {
+      res.status(403).json({ error: { code: ErrorCode.Forbidden, message: `this token is for meeting ${claims.room}` } });
+      return;
+    }
+
+    res.json({
+      meetingId,
+      iceServers: config.iceServers,
+      signalingUrl: config.publicUrl,
+      routerRtpCapabilities: await rtpCapabilities(),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+
+import type { SignalingConfig } from '@sfu-cluster/config';
+import { moduleLogger, type Logger } from '@sfu-cluster/logger';
+import { ErrorCode, notifications, type ClientPayload, type TokenClaims } from '@sfu-cluster/protocol';
+import type { Registry, SessionRecord } from '@sfu-cluster/registry';
+import type { RpcClient } from '@sfu-cluster/rpc';
+
+import { ClientError } from './errors';
+import type { Notifier } from './notifier';
+
+/** What a socket knows of its peer once joined or resumed. */
+export interface JoinedPeer {
+  sessionId: string;
+  roomId: string;
+  peerId: string;
+  nodeId: string;
+  epoch: number;
+}
+
+interface ConsumerInfo {
+  consumerId: string;
+  producerId: string;
+  kind: string;
+  rtpParameters: unknown;
+  type: string;
+  producerPaused: boolean;
+}
+
+/**
+ * What signaling does for a client: places it, asks SFU nodes for media
+ * objects, keeps the room's participants and producers in the registry and
+ * tells the other participants. Holds no state of its own, so any
+ * signaling node can serve any client.
+ */
+export class RoomService {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly config: SignalingConfig,
+    private readonly registry: Registry,
+    private readonly rpc: RpcClient,
+    private readonly notifier: Notifier,
+    logger: Logger,
+  ) {
+    this.logger = moduleLogger(logger, 'rooms');
+  }
+
+  async join(claims: TokenClaims, payload: ClientPayload<'join'>): Promise<{ peer: JoinedPeer; answer: Record<string, unknown> }> {
+    const roomId = this.roomOf(claims, payload.roomId);
+    const peerId = randomUUID();
+    const sessionId = randomUUID();
+
+    // Add first, then count: of joins racing for the last seat none gets in over the limit.
+    const participants = await this.registry.participants.add(roomId, {
+      peerId,
+      identity: claims.identity,
+      displayName: payload.displayName,
+      joinedAt: Date.now(),
+    });
+    if (participants > this.config.limits.maxPeersPerRoom) {
+      await this.registry.participants.remove(roomId, peerId);
+      throw new ClientError(ErrorCode.LimitExceeded, `room ${roomId} is full (ROOM_MAX_PEERS=${this.config.limits.maxPeersPerRoom})`);
+    }
+
+    let placed: JoinedPeer;
+    let rtpCapabilities: unknown;
+    try {
+      ({ placed, rtpCapabilities } = await this.placeAndJoin(roomId, peerId, sessionId, claims, participants));
+    } catch (error) {
+      await this.registry.participants.remove(roomId, peerId);
+      throw error;
+    }
+
+    await this.registry.sessions.save({
+      sessionId,
+      roomId,
+      peerId,
+      identity: claims.identity,
+      nodeId: placed.nodeId,
+      epoch: placed.epoch,
+      grants: claims.grants,
+      createdAt: Date.now(),
+      lastSeenAt: Date.now(),
+    });
+    this.notifier.toRoom(roomId, notifications.peerJoined, { peerId, identity: claims.identity, displayName: payload.displayName }, peerId);
+    this.logger.info('peer joined', { roomId, peerId, nodeId: placed.nodeId, identity: claims.identity });
+
+    return { peer: placed, answer: { peerId, sessionId, nodeId: placed.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(roomId, peerId)) } };
+  }
+
+  /** Picks up a session after the client's socket moved to this node; its media is untouched. */
+  async resume(claims: TokenClaims, sessionId: string): Promise<{ peer: JoinedPeer; answer: Record<string, unknown> }> {
+    const session = await this.registry.sessions.touch(sessionId);
+    if (!session) throw new ClientError(ErrorCode.NotJoined, `session ${sessionId} is unknown or expired; join again`);
+    if (session.identity !== claims.identity || session.roomId !== this.roomOf(claims, session.roomId)) {
+      throw new ClientError(ErrorCode.Forbidden, 'this token does not own that session');
+    }
+
+    const peer = this.peerOf(session);
+    this.logger.info('peer resumed', { roomId: peer.roomId, peerId: peer.peerId, nodeId: peer.nodeId });
+    return { peer, answer: { peerId: peer.peerId, sessionId, nodeId: peer.nodeId, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+  }
+
+  async createTransport(claims: TokenClaims, peer: JoinedPeer, payload: ClientPayload<'createTransport'>): Promise<Record<string, unknown>> {
+    if (payload.direction === 'send' && !claims.grants.publish) throw forbidden('publish');
+    if (payload.direction === 'recv' && !claims.grants.subscribe) throw forbidden('subscribe');
+    if (payload.direction === 'recv' && payload.rtpCapabilities === undefined) {
+      throw new ClientError(ErrorCode.InvalidPayload, 'a receive transport needs rtpCapabilities (the device capabilities)');
+    }
+
+    const transport = await this.call(peer, 'transport.createWebRtc', {
+      direction: payload.direction,
+      rtpCapabilities: payload.rtpCapabilities,
+    });
+    // The reservation held the seat until now; from here the node's own load counts it.
+    await this.registry.placement.confirm(peer.sessionId).catch(() => undefined);
+    return transport;
+  }
+
+  /** Makes paused consumers of every producer already in the room, after a receive transport exists. */
+  async consumeExisting(peer: JoinedPeer): Promise<ConsumerInfo[]> {
+    const producers = (await this.registry.participants.producers(peer.roomId)).filter((producer) => producer.peerId !== peer.peerId);
+    const consumers: ConsumerInfo[] = [];
+
+    for (const producer of producers.slice(0, this.config.limits.maxConsumersPerPeer)) {
+      try {
+        consumers.push(await this.consume(peer, producer.producerId));
+      } catch (error) {
+        this.logger.warn('could not consume an existing producer; the client can ask again with consume', {
+          roomId: peer.roomId,
+          peerId: peer.peerId,
+          producerId: producer.producerId,
+          error: (error as Error).message,
+        });
+      }
+    }
+    return consumers;
+  }
+
+  async connectTransport(peer: JoinedPeer, payload: ClientPayload<'connectTransport'>): Promise<void> {
+    await this.call(peer, 'transport.connectWebRtc', payload);
+  }
+
+  async restartIce(peer: JoinedPeer, payload: ClientPayload<'restartIce'>): Promise<Record<string, unknown>> {
+    return this.call(peer, 'transport.restartIce', payload);
+  }
+
+  async produce(claims: TokenClaims, peer: JoinedPeer, payload: ClientPayload<'produce'>): Promise<{ producerId: string }> {
+    if (!claims.grants.publish) throw forbidden('publish');
+    const own = (await this.registry.participants.producers(peer.roomId)).filter((producer) => producer.peerId === peer.peerId);
+    if (own.length >= this.config.limits.maxProducersPerPeer) {
+      throw new ClientError(ErrorCode.LimitExceeded, `a peer may have ${this.config.limits.maxProducersPerPeer} producers (PEER_MAX_PRODUCERS)`);
+    }
+
+    const { producerId } = await this.call<{ producerId: string }>(peer, 'producer.create', {
+      transportId: payload.transportId,
+      kind: payload.kind,
+      rtpParameters: payload.rtpParameters,
+      appData: payload.appData ?? {},
+    });
+    await this.registry.participants.addProducer(peer.roomId, {
+      producerId,
+      peerId: peer.peerId,
+      nodeId: peer.nodeId,
+      kind: payload.kind,
+      paused: false,
+    });
+
+    this.notifier.toRoom(peer.roomId, notifications.newProducer, { producerId, peerId: peer.peerId, kind: payload.kind }, peer.peerId);
+    void this.fanOut(peer, producerId);
+    this.logger.info('producer created', { roomId: peer.roomId, peerId: peer.peerId, producerId, kind: payload.kind });
+    return { producerId };
+  }
+
+  async closeProducer(peer: JoinedPeer, producerId: string): Promise<void> {
+    await this.ownProducer(peer, producerId);
+    await this.call(peer, 'producer.close', { producerId });
+    await this.registry.participants.removeProducer(peer.roomId, producerId);
+    this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId, peerId: peer.peerId }, peer.peerId);
+  }
+
+  async setProducerPaused(peer: JoinedPeer, producerId: string, paused: boolean): Promise<void> {
+    await this.ownProducer(peer, producerId);
+    await this.call(peer, paused ? 'producer.pause' : 'producer.resume', { producerId });
+  }
+
+  async consume(peer: JoinedPeer, producerId: string): Promise<ConsumerInfo> {
+    const producer = await this.registry.participants.producer(peer.roomId, producerId);
+    if (!producer) throw new ClientError(ErrorCode.ProducerNotFound, `producer ${producerId} is not in this room`);
+
+    return this.call<ConsumerInfo>(peer, 'consumer.create', {
+      producerId,
+      producerNodeId: producer.nodeId,
+      paused: true,
+    });
+  }
+
+  async consumerAction(peer: JoinedPeer, method: string, params: Record<string, unknown>): Promise<void> {
+    await this.call(peer, method, params);
+  }
+
+  /** Closes the peer's media and tells the room; safe to call twice. */
+  async leave(peer: JoinedPeer, reason: string): Promise<void> {
+    await this.call(peer, 'peer.close', {}).catch((error: Error) => {
+      // A node that is gone has closed the media already.
+      this.logger.warn('could not close peer media on its node', { roomId: peer.roomId, peerId: peer.peerId, error: error.message });
+    });
+
+    const producers = await this.registry.participants.remove(peer.roomId, peer.peerId);
+    await this.registry.rooms.removePeer(peer.roomId, peer.peerId);
+    await this.registry.placement.release(peer.sessionId).catch(() => undefined);
+    await this.registry.sessions.remove(peer.sessionId);
+
+    for (const producer of producers) {
+      this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId: producer.producerId, peerId: peer.peerId });
+    }
+    this.notifier.toRoom(peer.roomId, notifications.peerLeft, { peerId: peer.peerId, reason });
+    this.logger.info('peer left', { roomId: peer.roomId, peerId: peer.peerId, reason });
+
+    if ((await this.registry.participants.count(peer.roomId)) === 0) await this.registry.participants.clear(peer.roomId);
+  }
+
+  /**
+   * Asks each node hosting the room to make consumers of the new producer
+   * for its own peers: one request per node, not one per subscriber.
+   */
+  private async fanOut(peer: JoinedPeer, producerId: string): Promise<void> {
+    const room = await this.registry.rooms.get(peer.roomId);
+    const nodeIds = new Set(room?.nodeIds ?? []);
+    nodeIds.add(peer.nodeId);
+
+    await Promise.all(
+      [...nodeIds].map(async (nodeId) => {
+        try {
+          const result = await this.rpc.call<{ consumers: (ConsumerInfo & { peerId: string })[] }>(
+            nodeId,
+            'consumer.createForPeers',
+            {
+              roomId: peer.roomId,
+              producerId,
+              producerNodeId: peer.nodeId,
+              excludePeerId: peer.peerId,
+              maxConsumersPerPeer: this.config.limits.maxConsumersPerPeer,
+            },
+            this.config.rpcTimeoutMs,
+          );
+          for (const { peerId, ...consumer } of result.consumers) {
+            this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId });
+          }
+        } catch (error) {
+          this.logger.warn('could not make consumers on a node; its peers can ask with consume', {
+            roomId: peer.roomId,
+            producerId,
+            nodeId,
+            error: (error as Error).message,
+          });
+        }
+      }),
+    );
+  }
+
+  private async placeAndJoin(
+    roomId: string,
+    peerId: string,
+    sessionId: string,
+    claims: TokenClaims,
+    participants: number,
+  ): Promise<{ placed: JoinedPeer; rtpCapabilities: unknown }> {
+    // A new peer consumes, roughly, what every present peer publishes.
+    const cost = { peers: 1, consumers: Math.max(0, participants - 1) * 2 };
+    const result = await this.registry.placement.place({ roomId, peerId, reservationId: sessionId, cost });
+    if (!result.placed) {
+      this.logger.warn('no node could take the peer', { roomId, peerId, rule: result.decision.rule });
+      throw new ClientError(ErrorCode.NoCapacity, `no media server has room for this peer now (${result.decision.rule}); retry later`);
+    }
+
+    const placed: JoinedPeer = { sessionId, roomId, peerId, nodeId: result.nodeId, epoch: result.epoch };
+    try {
+      const answer = await this.call<{ rtpCapabilities: unknown }>(placed, 'room.join', {
+        workerIndex: result.workerIndex,
+        canSubscribe: claims.grants.subscribe,
+      });
+      this.logger.info('peer placed', { roomId, peerId, nodeId: result.nodeId, workerIndex: result.workerIndex, rule: result.decision.rule });
+      return { placed, rtpCapabilities: answer.rtpCapabilities };
+    } catch (error) {
+      await this.registry.placement.release(sessionId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async roomState(roomId: string, peerId: string): Promise<Record<string, unknown>> {
+    const [participants, producers] = await Promise.all([
+      this.registry.participants.list(roomId),
+      this.registry.participants.producers(roomId),
+    ]);
+    return {
+      roomId,
+      iceServers: this.config.iceServers,
+      peers: participants.filter((participant) => participant.peerId !== peerId),
+      producers: producers
+        .filter((producer) => producer.peerId !== peerId)
+        .map(({ producerId, peerId: owner, kind }) => ({ producerId, peerId: owner, kind })),
+    };
+  }
+
+  private async ownProducer(peer: JoinedPeer, producerId: string): Promise<void> {
+    const producer = await this.registry.participants.producer(peer.roomId, producerId);
+    if (!producer || producer.peerId !== peer.peerId) {
+      throw new ClientError(ErrorCode.ProducerNotFound, `producer ${producerId} is not one of yours`);
+    }
+  }
+
+  private roomOf(claims: TokenClaims, requested: string | undefined): string {
+    if (requested !== undefined && requested !== claims.room) {
+      throw new ClientError(ErrorCode.Forbidden, `this token is for room ${claims.room}, not ${requested}`);
+    }
+    return claims.room;
+  }
+
+  private peerOf(session: SessionRecord): JoinedPeer {
+    return {
+      sessionId: session.sessionId,
+      roomId: session.roomId,
+      peerId: session.peerId,
+      nodeId: session.nodeId,
+      epoch: session.epoch ?? 0,
+    };
+  }
+
+  private call<T = Record<string, unknown>>(peer: JoinedPeer, method: string, params: Record<string, unknown>): Promise<T> {
+    return this.rpc.call<T>(
+      peer.nodeId,
+      method,
+      { roomId: peer.roomId, peerId: peer.peerId, epoch: peer.epoch, ...params },
+      this.config.rpcTimeoutMs,
+    );
+  }
+}
+
+function forbidden(grant: string): ClientError {
+  return new ClientError(ErrorCode.Forbidden, `this token has no ${grant} grant`);
+}
