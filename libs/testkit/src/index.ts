@@ -10,3 +10,4 @@ export { buildRtpPacket, parseRtpPacket, type RtpPacketView, type RtpPacketOptio
 export { RtpSender, RtpReceiver, type RtpSenderOptions } from './rtp-endpoints';
 export * from './webrtc';
 export { SignalingTestClient, type Notification } from './signaling-client';
+export { MeetingTestClient, type MeetingJoinOptions } from './meeting-client';

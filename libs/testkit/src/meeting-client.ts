@@ -1,0 +1,132 @@
+import type { types } from 'msc-node';
+
+import { SignalingTestClient } from './signaling-client';
+import { NodeWebRtcPeer, type ReceivedStream, type WebRtcTransportParams } from './webrtc';
+
+interface JoinAnswer {
+  peerId: string;
+  sessionId: string;
+  nodeId: string;
+  routerRtpCapabilities: types.RtpCapabilities;
+  peers: { peerId: string; identity: string }[];
+  producers: { producerId: string; peerId: string; kind: string }[];
+}
+
+interface NewConsumer {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: types.MediaKind;
+  rtpParameters: types.RtpParameters;
+}
+
+export interface MeetingJoinOptions {
+  displayName?: string;
+  /** Kinds to publish once joined. */
+  publish?: types.MediaKind[];
+  /** Open a receive transport and take every consumer the server makes. */
+  subscribe?: boolean;
+}
+
+/**
+ * A meeting participant in Node for tests: the signaling protocol over
+ * socket.io and real WebRTC media through msc-node. It consumes what the
+ * server offers and counts the RTP that arrives per remote producer.
+ */
+export class MeetingTestClient {
+  /** Received streams by producer id. */
+  readonly received = new Map<string, ReceivedStream & { peerId: string }>();
+  readonly publishedProducerIds: string[] = [];
+  readonly errors: Error[] = [];
+
+  private constructor(
+    public signaling: SignalingTestClient,
+    readonly peer: NodeWebRtcPeer,
+    readonly answer: JoinAnswer,
+    private readonly token: string,
+  ) {}
+
+  static async join(url: string, token: string, options: MeetingJoinOptions = {}): Promise<MeetingTestClient> {
+    const signaling = await SignalingTestClient.connect(url, token);
+    const answer = await signaling.ok<JoinAnswer>('join', { displayName: options.displayName });
+    const peer = new NodeWebRtcPeer();
+    await peer.load(answer.routerRtpCapabilities);
+
+    const client = new MeetingTestClient(signaling, peer, answer, token);
+    client.listen();
+    if (options.subscribe !== false) await client.openReceive();
+    for (const kind of options.publish ?? []) await client.publish(kind);
+    return client;
+  }
+
+  get peerId(): string {
+    return this.answer.peerId;
+  }
+
+  async publish(kind: types.MediaKind): Promise<string> {
+    if (!this.sendOpened) await this.openSend();
+    const { producerId } = await this.peer.publishSynthetic(kind);
+    this.publishedProducerIds.push(producerId);
+    return producerId;
+  }
+
+  /** RTP packets received so far from one remote peer, all kinds together. */
+  packetsFrom(peerId: string): number {
+    let total = 0;
+    for (const stream of this.received.values()) if (stream.peerId === peerId) total += stream.rtp.packets;
+    return total;
+  }
+
+  /** Moves the signaling connection to another node and resumes the session; media is not touched. */
+  async resumeOn(url: string): Promise<void> {
+    this.signaling.close();
+    this.signaling = await SignalingTestClient.connect(url, this.token);
+    await this.signaling.ok('resume', { sessionId: this.answer.sessionId });
+    this.listen();
+  }
+
+  close(): void {
+    this.peer.close();
+    this.signaling.close();
+  }
+
+  private sendOpened = false;
+
+  private async openSend(): Promise<void> {
+    const params = await this.signaling.ok<WebRtcTransportParams & { transportId: string }>('createTransport', { direction: 'send' });
+    this.peer.createSendTransport(
+      { ...params, id: params.transportId },
+      (dtlsParameters) => this.signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters }).then(() => undefined),
+      async ({ kind, rtpParameters }) =>
+        (await this.signaling.ok<{ producerId: string }>('produce', { transportId: params.transportId, kind, rtpParameters })).producerId,
+    );
+    this.sendOpened = true;
+  }
+
+  private async openReceive(): Promise<void> {
+    const params = await this.signaling.ok<WebRtcTransportParams & { transportId: string }>('createTransport', {
+      direction: 'recv',
+      rtpCapabilities: this.peer.rtpCapabilities,
+    });
+    this.peer.createRecvTransport({ ...params, id: params.transportId }, (dtlsParameters) =>
+      this.signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters }).then(() => undefined),
+    );
+  }
+
+  private listen(): void {
+    this.signaling.socket.on('newConsumer', (data: NewConsumer) => {
+      void this.accept(data).catch((error: Error) => this.errors.push(error));
+    });
+  }
+
+  private async accept(data: NewConsumer): Promise<void> {
+    const stream = await this.peer.consume({
+      id: data.consumerId,
+      producerId: data.producerId,
+      kind: data.kind,
+      rtpParameters: data.rtpParameters,
+    });
+    this.received.set(data.producerId, { ...stream, peerId: data.peerId });
+    await this.signaling.ok('resumeConsumer', { consumerId: data.consumerId });
+  }
+}
