@@ -107,7 +107,8 @@ export class ConnectionHandler {
       return;
     }
 
-    const parsed = clientSchemas[event as ClientEvent].safeParse(payload ?? {});
+    // No payload at all reads as {} (join and leave need none); null or a number is malformed.
+    const parsed = clientSchemas[event as ClientEvent].safeParse(payload === undefined ? {} : payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.length ? issue.path.join('.') : 'payload';
