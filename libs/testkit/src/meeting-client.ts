@@ -38,10 +38,14 @@ export class MeetingTestClient {
   readonly received = new Map<string, ReceivedStream & { peerId: string }>();
   readonly publishedProducerIds: string[] = [];
   readonly errors: Error[] = [];
+  /** Times at which the server asked this client to rebuild its media. */
+  readonly reconnects: { at: number; reason: string; nodeId?: string }[] = [];
+  private readonly publishedKinds: types.MediaKind[] = [];
+  private subscribes = true;
 
   private constructor(
     public signaling: SignalingTestClient,
-    readonly peer: NodeWebRtcPeer,
+    public peer: NodeWebRtcPeer,
     readonly answer: JoinAnswer,
     private readonly token: string,
   ) {}
@@ -53,8 +57,9 @@ export class MeetingTestClient {
     await peer.load(answer.routerRtpCapabilities);
 
     const client = new MeetingTestClient(signaling, peer, answer, token);
+    client.subscribes = options.subscribe !== false;
     client.listen();
-    if (options.subscribe !== false) await client.openReceive();
+    if (client.subscribes) await client.openReceive();
     for (const kind of options.publish ?? []) await client.publish(kind);
     return client;
   }
@@ -67,7 +72,13 @@ export class MeetingTestClient {
     if (!this.sendOpened) await this.openSend();
     const { producerId } = await this.peer.publishSynthetic(kind);
     this.publishedProducerIds.push(producerId);
+    this.publishedKinds.push(kind);
     return producerId;
+  }
+
+  /** The node the client's media is on now. */
+  get nodeId(): string {
+    return this.reconnects.at(-1)?.nodeId ?? this.answer.nodeId;
   }
 
   /** RTP packets received so far from one remote peer, all kinds together. */
@@ -117,6 +128,24 @@ export class MeetingTestClient {
     this.signaling.socket.on('newConsumer', (data: NewConsumer) => {
       void this.accept(data).catch((error: Error) => this.errors.push(error));
     });
+    this.signaling.socket.on('reconnectMedia', (data: { reason: string; nodeId?: string; routerRtpCapabilities?: types.RtpCapabilities }) => {
+      this.reconnects.push({ at: Date.now(), reason: data.reason, nodeId: data.nodeId });
+      void this.rebuild(data.routerRtpCapabilities).catch((error: Error) => this.errors.push(error));
+    });
+  }
+
+  /** Rebuilds media on the node the server placed this client on: new transports, the same tracks again. */
+  private async rebuild(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
+    if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
+
+    this.peer.close();
+    this.peer = new NodeWebRtcPeer();
+    await this.peer.load(routerRtpCapabilities);
+    this.sendOpened = false;
+
+    if (this.subscribes) await this.openReceive();
+    const kinds = this.publishedKinds.splice(0);
+    for (const kind of kinds) await this.publish(kind);
   }
 
   private async accept(data: NewConsumer): Promise<void> {

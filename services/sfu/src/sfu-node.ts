@@ -162,12 +162,20 @@ export class SfuNode {
       this.media.peerList().filter((peer) => peer.workerIndex === index).length,
     );
 
+    // A worker being respawned takes its share of capacity with it, so
+    // placement does not send peers to a node that cannot host them now.
+    const running = this.pool.list().length / this.config.workerNum;
+    const capacity = {
+      maxPeers: Math.floor(this.config.capacity.maxPeers * running),
+      maxConsumers: Math.floor(this.config.capacity.maxConsumers * running),
+    };
+
     return {
       id: this.config.nodeId,
       pipeAddress: this.config.pipeIp,
       region: this.config.region,
       workers: this.config.workerNum,
-      capacity: this.config.capacity,
+      capacity,
       load: {
         peers: load.peers,
         producers: load.producers,
@@ -265,7 +273,11 @@ export class SfuNode {
       });
     });
     this.media.on('workerlost', (event: WorkerLostEvent) => {
-      this.publishEvent({ type: 'workerLost', workerIndex: event.workerIndex, peers: event.peers, routers: event.routers });
+      // Write the lighter load first, so placing these peers again can count on the freed capacity.
+      void this.registry.nodes
+        .heartbeat(this.record())
+        .catch(() => undefined)
+        .then(() => this.publishEvent({ type: 'workerLost', workerIndex: event.workerIndex, peers: event.peers, routers: event.routers }));
     });
     this.media.on('notify', (notification) => this.publishEvent({ type: 'peerNotification', ...notification }));
     this.media.on('activespeaker', (speaker) => this.publishEvent({ type: 'activeSpeaker', ...speaker }));

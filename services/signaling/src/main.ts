@@ -45,8 +45,12 @@ async function main(): Promise<void> {
   const verifier = new TokenVerifier(config);
   const notifier = new Notifier(io);
   const rooms = new RoomService(config, registry, rpc, notifier, logger);
-  new ConnectionHandler(config, verifier, rooms, registry, logger).attach(io);
-  await new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, logger).start();
+  const connections = new ConnectionHandler(config, verifier, rooms, registry, logger);
+  connections.attach(io);
+  const onMediaLost = (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string): void => {
+    void connections.onMediaLost(io, peers, nodeId, reason);
+  };
+  await new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, onMediaLost, logger).start();
 
   app.use(
     healthRouter({

@@ -38,6 +38,7 @@ export class NodeEventRelay {
     private readonly subscriber: Redis,
     private readonly prefix: string,
     private readonly notifier: Notifier,
+    private readonly onMediaLost: (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string) => void,
     logger: Logger,
   ) {
     this.logger = moduleLogger(logger, 'node-events');
@@ -65,9 +66,9 @@ export class NodeEventRelay {
     } else if (event.type === 'activeSpeaker' && event.roomId) {
       this.notifier.toLocalRoom(event.roomId, notifications.activeSpeaker, { peerId: event.peerId, producerId: event.producerId });
     } else if (event.type === 'workerLost') {
-      for (const peer of event.peers ?? []) {
-        this.notifier.toLocalPeer(peer.roomId, peer.peerId, notifications.reconnectMedia, { reason: 'media worker lost' });
-      }
+      this.onMediaLost(event.peers ?? [], event.nodeId, 'media worker lost');
+    } else if (event.type === 'nodeLost') {
+      this.onMediaLost(event.peers ?? [], event.nodeId, 'media node lost');
     }
   }
 }

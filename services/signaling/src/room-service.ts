@@ -200,6 +200,38 @@ export class RoomService {
     await this.call(peer, method, params);
   }
 
+  /**
+   * Places a peer again after its media node or worker was lost: its old
+   * producers leave the room, it gets a new node, and the client rebuilds
+   * its transports there (the reconnectMedia notification carries what it
+   * needs). The peer keeps its id and session.
+   */
+  async replace(claims: TokenClaims, peer: JoinedPeer, lostNodeId: string): Promise<{ peer: JoinedPeer; answer: Record<string, unknown> }> {
+    const stale = (await this.registry.participants.producers(peer.roomId)).filter(
+      (producer) => producer.peerId === peer.peerId && producer.nodeId === lostNodeId,
+    );
+    for (const producer of stale) {
+      await this.registry.participants.removeProducer(peer.roomId, producer.producerId);
+      this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId: producer.producerId, peerId: peer.peerId });
+    }
+    await this.registry.rooms.removePeer(peer.roomId, peer.peerId);
+
+    const participants = await this.registry.participants.count(peer.roomId);
+    const { placed, rtpCapabilities } = await this.placeAndJoin(peer.roomId, peer.peerId, randomUUID(), claims, participants);
+    const moved: JoinedPeer = { ...placed, sessionId: peer.sessionId };
+    await this.registry.placement.confirm(placed.sessionId).catch(() => undefined);
+
+    const session = await this.registry.sessions.get(peer.sessionId);
+    if (session) await this.registry.sessions.save({ ...session, nodeId: moved.nodeId, epoch: moved.epoch, lastSeenAt: Date.now() });
+    this.logger.info('peer placed again after losing its media node', {
+      roomId: peer.roomId,
+      peerId: peer.peerId,
+      lostNodeId,
+      nodeId: moved.nodeId,
+    });
+    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+  }
+
   /** Closes the peer's media and tells the room; safe to call twice. */
   async leave(peer: JoinedPeer, reason: string): Promise<void> {
     await this.call(peer, 'peer.close', {}).catch((error: Error) => {

@@ -2,7 +2,15 @@ import type { Server, Socket } from 'socket.io';
 
 import type { SignalingConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
-import { clientEvents, clientSchemas, ErrorCode, type Ack, type ClientEvent, type TokenClaims } from '@sfu-cluster/protocol';
+import {
+  clientEvents,
+  clientSchemas,
+  ErrorCode,
+  notifications,
+  type Ack,
+  type ClientEvent,
+  type TokenClaims,
+} from '@sfu-cluster/protocol';
 import type { Registry } from '@sfu-cluster/registry';
 
 import { bearerToken, type TokenVerifier } from '../auth';
@@ -191,6 +199,34 @@ export class ConnectionHandler {
         await this.rooms.leave(peer, 'left');
       },
     };
+  }
+
+  /**
+   * Places again the peers of a lost node or worker whose sockets this
+   * node holds, and tells each client to rebuild its media on the new node.
+   */
+  async onMediaLost(io: Server, peers: { roomId: string; peerId: string }[], lostNodeId: string, reason: string): Promise<void> {
+    for (const { roomId, peerId } of peers) {
+      for (const socket of await io.local.in(socketRooms.peer(roomId, peerId)).fetchSockets()) {
+        const data = socket.data as SocketData;
+        if (!data.peer || data.peer.peerId !== peerId) continue;
+
+        try {
+          const { peer, answer } = await this.rooms.replace(data.claims, data.peer, lostNodeId);
+          data.peer = peer;
+          socket.emit(notifications.reconnectMedia, { reason, ...answer });
+        } catch (error) {
+          const { body } = toErrorBody(error);
+          this.logger.error('could not place a peer again after its media was lost; the client must join again', {
+            roomId,
+            peerId,
+            lostNodeId,
+            error: body.message,
+          });
+          socket.emit(notifications.reconnectMedia, { reason, error: body });
+        }
+      }
+    }
   }
 
   private bind(socket: Socket, peer: JoinedPeer): void {
