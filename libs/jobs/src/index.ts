@@ -1,18 +1,28 @@
-/**
- * Queue names. Only this module names queues, so a rename cannot leave a
- * producer and its worker on different queues.
- */
-export const queues = {
-  /** Room lifecycle: empty-room close, maximum duration, recovery of lost nodes. */
-  rooms: 'rooms',
-} as const;
-
-export type QueueName = (typeof queues)[keyof typeof queues];
-
-/**
- * BullMQ puts its keys under this prefix; the cluster's REDIS_PREFIX goes in
- * front, so several clusters can share one Redis.
- */
-export function bullPrefix(redisPrefix: string): string {
-  return `${redisPrefix}bull`;
-}
+export { queues, bullPrefix, type QueueName } from './queues';
+export {
+  webhookEventTypes,
+  normalizeWebhookEvent,
+  type WebhookEventType,
+  type WebhookEventInput,
+  type WebhookEvent,
+} from './webhook-events';
+export {
+  WebhookOutbox,
+  WebhookOutboxKeys,
+  WEBHOOK_RETENTION_MS,
+  type RecordedWebhookEvent,
+  type AdvancedWebhookRoom,
+  type StoredWebhookEvent,
+} from './webhook-outbox';
+export {
+  webhookJobs,
+  recordWebhookEvent,
+  openWebhookQueue,
+  enqueueWebhookDelivery,
+  enqueueWebhookReplay,
+  webhookDeliverJobId,
+  WEBHOOK_ATTEMPTS_CEILING,
+  WEBHOOK_BACKOFF_TYPE,
+  type WebhookDeliverJob,
+  type WebhookReplayJob,
+} from './webhook-jobs';
