@@ -9,6 +9,8 @@ import { createLogger } from '@sfu-cluster/logger';
 import { createRedis, redisStatus } from '@sfu-cluster/registry';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
+import { startWebhookWorker } from './webhooks/worker';
+
 async function main(): Promise<void> {
   const config = loadOrExit(loadLifecycleConfig, 'lifecycle');
   const nodeId = `lifecycle-${process.pid}`;
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   worker.on('failed', (job, error) => logger.error('job failed', { jobId: job?.id, job: job?.name, error: error.message }));
   worker.on('error', (error) => logger.warn('queue worker error', { error: error.message }));
 
+  const webhooks = startWebhookWorker({ redis, redisPrefix: config.redis.prefix, config: config.webhooks, logger });
+
   const app = express();
   app.use(
     healthRouter({
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
   onShutdown(logger, [
     { name: 'http', run: () => closeServer(server) },
     { name: 'queue worker', run: () => worker.close() },
+    { name: 'webhook worker', run: () => webhooks.close() },
     { name: 'redis', run: async () => void (await redis.quit()) },
   ]);
 }
