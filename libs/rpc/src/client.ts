@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
-import type { Redis } from '@sfu-cluster/registry';
+import { whenReady, type Redis } from '@sfu-cluster/registry';
 
 import { channels, decode, type RpcReply, type RpcRequest } from './envelope';
 import { RpcError, RpcErrorCode } from './errors';
@@ -39,7 +39,7 @@ export class RpcClient {
   private readonly pending = new Map<string, Pending>();
   private readonly replyChannel: string;
   private readonly logger: Logger;
-  private started = false;
+  private starting?: Promise<void>;
   private closed = false;
 
   constructor(private readonly options: RpcClientOptions) {
@@ -47,20 +47,27 @@ export class RpcClient {
     this.logger = moduleLogger(options.logger, 'rpc-client');
   }
 
-  /** Subscribes to this client's reply channel; call once before call(). */
-  async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
+  /**
+   * Subscribes to this client's reply channel. Every caller, call() included,
+   * waits for the subscription itself: a request sent before it is active
+   * would get its reply before anyone listens for it.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.subscribe();
+    return this.starting;
+  }
 
+  private async subscribe(): Promise<void> {
     this.options.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.replyChannel) this.onReply(message);
     });
+    await whenReady(this.options.subscriber);
     await this.options.subscriber.subscribe(this.replyChannel);
   }
 
   async call<T = unknown>(target: string, method: string, params: unknown, timeoutMs?: number): Promise<T> {
     if (this.closed) throw new RpcError(RpcErrorCode.Closed, `rpc client is closed; ${method} to ${target} not sent`);
-    if (!this.started) await this.start();
+    await this.start();
 
     const timeout = timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const request: RpcRequest = {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
-import type { Redis } from '@sfu-cluster/registry';
+import { whenReady, type Redis } from '@sfu-cluster/registry';
 
 import { channels, decode, type RpcReply, type RpcRequest } from './envelope';
 import { RpcError, RpcErrorCode } from './errors';
@@ -36,7 +36,7 @@ export class RpcServer {
   private readonly methods = new Map<string, Method>();
   private readonly channel: string;
   private readonly logger: Logger;
-  private started = false;
+  private starting?: Promise<void>;
 
   constructor(private readonly options: RpcServerOptions) {
     this.channel = channels.requests(options.prefix, options.target);
@@ -52,13 +52,17 @@ export class RpcServer {
     return this;
   }
 
-  async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
+  /** Subscribes to the target's request channel; resolves once requests can arrive. */
+  start(): Promise<void> {
+    this.starting ??= this.subscribe();
+    return this.starting;
+  }
 
+  private async subscribe(): Promise<void> {
     this.options.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) void this.onRequest(message);
     });
+    await whenReady(this.options.subscriber);
     await this.options.subscriber.subscribe(this.channel);
     this.logger.info('rpc server listening', { channel: this.channel, methods: [...this.methods.keys()] });
   }
