@@ -56,6 +56,8 @@ function readRedis(reader: EnvReader, local: boolean): RedisConfig {
 
   if (!/^rediss?:\/\//.test(url)) {
     reader.fail(`REDIS_URL=${redactUrl(url)} is not a Redis URL; use redis://host:port or rediss://host:port`);
+  } else if (sentinels.length === 0 || url !== 'redis://') {
+    checkRedisUrl(reader, url);
   }
 
   return {
@@ -64,6 +66,22 @@ function readRedis(reader: EnvReader, local: boolean): RedisConfig {
     sentinelName: reader.string('REDIS_SENTINEL_NAME', 'mymaster'),
     prefix: reader.string('REDIS_PREFIX', 'sfu:'),
   };
+}
+
+/** Catches what only shows at connect time: a port out of range, a database that is not a number. */
+function checkRedisUrl(reader: EnvReader, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    reader.fail(`REDIS_URL=${redactUrl(url)} is not a valid URL; use redis://[user:password@]host:port[/db] and percent-encode special characters in the password`);
+    return;
+  }
+
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) {
+    reader.fail(`REDIS_URL=${redactUrl(url)} names database "${db}"; the path must be a database number such as /0`);
+  }
 }
 
 function readSentinels(reader: EnvReader): { host: string; port: number }[] {
@@ -82,7 +100,11 @@ function readSentinels(reader: EnvReader): { host: string; port: number }[] {
   return sentinels;
 }
 
-/** Hides the password of a URL before it goes into a message or a log. */
+/**
+ * Hides the password of a URL before it goes into a message or a log. The
+ * password runs to the last '@' before the host, so one holding '/' or '@'
+ * is hidden whole.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
+  return url.replace(/\/\/([^:@/]*):(.*)@/, '//$1:***@');
 }

@@ -17,6 +17,8 @@ export interface WebhookConfig {
 
 export interface LifecycleConfig extends CommonConfig {
   webhooks: WebhookConfig;
+  /** Seconds between reconciliation runs. */
+  reconcileIntervalSeconds: number;
 }
 
 const LIFECYCLE_DEFAULT_PORT = 3200;
@@ -27,6 +29,7 @@ export function loadLifecycleConfig(env: Env = process.env): LifecycleConfig {
   const config: LifecycleConfig = {
     ...readCommon(reader, LIFECYCLE_DEFAULT_PORT),
     webhooks: readWebhooks(reader),
+    reconcileIntervalSeconds: reader.integer('LIFECYCLE_RECONCILE_INTERVAL', 30, 1, 24 * 3600),
   };
   reader.done();
   return config;

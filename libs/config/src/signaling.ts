@@ -22,6 +22,10 @@ export interface SignalingConfig extends CommonConfig {
   resumeGraceSeconds: number;
   rpcTimeoutMs: number;
   limits: SignalingLimits;
+  /** Seconds an empty room waits for a peer before it closes. */
+  roomEmptyTimeoutSeconds: number;
+  /** Seconds after which a room ends; 0 for no limit. */
+  roomMaxDurationSeconds: number;
 }
 
 /** Limits on what clients may do; each is enforced and tested at its edge. */
@@ -71,6 +75,8 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
     nodeId: reader.string('SIGNALING_NODE_ID', `${hostname()}-${process.pid}`),
     resumeGraceSeconds: reader.integer('SIGNALING_RESUME_GRACE', 15, 0, 3600),
     rpcTimeoutMs: reader.integer('SIGNALING_RPC_TIMEOUT', 5000, 100, 120_000),
+    roomEmptyTimeoutSeconds: reader.integer('ROOM_EMPTY_TIMEOUT', 300, 0, 7 * 24 * 3600),
+    roomMaxDurationSeconds: reader.integer('ROOM_MAX_DURATION', 0, 0, 30 * 24 * 3600),
     limits: {
       maxPayloadBytes: reader.integer('SIGNALING_MAX_PAYLOAD_BYTES', 65_536, 1024, 16 * 1024 * 1024),
       eventsPerSecond: reader.integer('SIGNALING_EVENTS_PER_SECOND', 50, 1, 10_000),

@@ -11,12 +11,14 @@ export const variables = {
   LOG_FORMAT: 'json (default in production) or pretty (default in local mode).',
   PORT: 'HTTP port of this process (signaling 3000, SFU 3100, lifecycle 3200, web 8080).',
   HOST: 'Address the HTTP server binds (0.0.0.0 in production, 127.0.0.1 in local mode).',
+  SFU_CLUSTER_PARENT_PID: 'Set by the local launcher and tests: the process stops when the process with this id is gone.',
 
   REDIS_URL: 'redis:// or rediss:// URL with credentials if any (local default redis://127.0.0.1:6379).',
   REDIS_SENTINELS: 'Comma-separated host:port list of Sentinels; when set, REDIS_URL supplies only credentials.',
   REDIS_SENTINEL_NAME: 'Name of the Sentinel-monitored primary (default mymaster).',
   REDIS_PREFIX: 'Prefix of every key and channel the cluster uses (default sfu:).',
 
+  LIFECYCLE_RECONCILE_INTERVAL: 'Seconds between reconciliation runs that remove registry entries no live node reports (default 30).',
   WEBHOOK_URLS: 'Comma-separated http(s) URLs that receive webhook events as JSON POSTs (default none: webhooks off).',
   WEBHOOK_SECRET: 'HMAC-SHA256 key of the X-SFU-Signature header (required with WEBHOOK_URLS).',
   WEBHOOK_TIMEOUT_MS: 'Milliseconds a webhook receiver has to answer one POST (default 5000).',
@@ -54,6 +56,8 @@ export const variables = {
   SIGNALING_RESUME_GRACE: 'Seconds a peer whose socket dropped keeps its media, waiting to resume (default 15).',
   SIGNALING_RPC_TIMEOUT: 'Milliseconds signaling waits for an SFU node to answer (default 5000).',
   ROOM_MAX_PEERS: 'Peers one room may hold (default 100).',
+  ROOM_EMPTY_TIMEOUT: 'Seconds an empty room stays open for someone to join before it closes (default 300).',
+  ROOM_MAX_DURATION: 'Seconds after which a room ends, with notice to its peers; 0 (default) for no limit.',
   PEER_MAX_PRODUCERS: 'Producers one peer may have at once (default 4).',
   PEER_MAX_CONSUMERS: 'Consumers one peer may have at once (default 300).',
 } as const;

@@ -31,3 +31,5 @@ export {
   type CandidateExclusion,
 } from './decisions';
 export { ParticipantRegistry, type Participant, type ProducerRecord } from './participants';
+export { waitForRedis, whenReady } from './wait-for-redis';
+export { reportRedisErrors } from './report-errors';

@@ -31,7 +31,8 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], options: Shutd
       try {
         await step.run();
       } catch (error) {
-        logger.error('shutdown step failed; continuing with the next', { step: step.name, error });
+        // The message only: a client library's error object can carry the command it ran, password included.
+        logger.error('shutdown step failed; continuing with the next', { step: step.name, error: (error as Error).message });
       }
     }
 

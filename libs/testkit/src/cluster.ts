@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { ManagedProcess } from './process';
-import { freePort } from './ports';
+import { freePort, isUdpPortFree } from './ports';
 import { startRedis, type RedisServer } from './redis-server';
 import { serviceEntry } from './paths';
 import { workerBin } from './worker-bin';
@@ -95,6 +95,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       HOST: '127.0.0.1',
+      SFU_CLUSTER_PARENT_PID: String(process.pid),
       ...options.env,
     };
     const launch = launcher(options, started);
@@ -134,6 +135,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   }
 }
 
+/**
+ * A random block of media ports below the 40000-49999 of `npm start`, whose
+ * first port of each node is free: tests beside a local cluster, or beside
+ * another checkout's tests, do not collide on the WebRtcServer ports.
+ */
+export async function freeMediaPortBase(size: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * Math.floor((40000 - 20000 - size) / 100)) * 100;
+    const starts = [base, base + size - 1];
+    if ((await Promise.all(starts.map((port) => isUdpPortFree(port)))).every(Boolean)) return base;
+  }
+  throw new Error('could not find a free block of media ports in 20000-39999; stop leftover test clusters');
+}
+
 type Launch = (
   name: string,
   service: 'signaling' | 'sfu' | 'lifecycle' | 'web',
@@ -154,16 +169,16 @@ function launcher(options: ClusterOptions, started: ClusterProcess[]): Launch {
     started.push(entry);
 
     child.start();
-    await child.waitForHttp(`${entry.url}/api/v1/health`, options.startTimeoutMs ?? 30_000);
+    // Ready, not only alive: the process has joined the cluster (subscriptions, node record).
+    await child.waitForHttp(`${entry.url}/api/v1/ready`, options.startTimeoutMs ?? 30_000);
     return entry;
   };
 }
 
 async function startSfuNodes(options: ClusterOptions, baseEnv: NodeJS.ProcessEnv, launch: Launch): Promise<SfuNodeProcess[]> {
   const sfuPorts = options.sfuPorts ?? [await freePort(), await freePort()];
-  // Below the 40000-49999 range of `npm start`, so tests run beside a local cluster.
-  const rtcPortBase = options.rtcPortBase ?? 20000;
-  const rtcPortsPerNode = options.rtcPortsPerNode ?? 5000;
+  const rtcPortsPerNode = options.rtcPortsPerNode ?? 500;
+  const rtcPortBase = options.rtcPortBase ?? (await freeMediaPortBase(sfuPorts.length * rtcPortsPerNode));
   const bin = workerBin();
 
   // One at a time: each node's port range is its own, but starting workers

@@ -1,5 +1,8 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { startCluster, type LocalCluster } from './cluster';
-import { isTcpPortFree } from './ports';
+import { freePort, isTcpPortFree } from './ports';
 
 export interface LocalClusterOptions {
   /** Where the local Redis keeps its append-only file between runs. */
@@ -23,9 +26,10 @@ const PORTS = {
  * all on Ctrl-C (SIGINT), SIGTERM or SIGHUP.
  */
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  stopLeftovers(options.redisDir);
   const redisUrl = process.env.REDIS_URL || undefined;
-  await checkPortsFree(redisUrl === undefined);
-  const redisPort = redisUrl === undefined ? PORTS.redis : undefined;
+  await checkPortsFree();
+  const redisPort = redisUrl === undefined ? await redisPortToUse() : undefined;
 
   const width = 12;
   const cluster = await startCluster({
@@ -42,25 +46,81 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     onLine: (name, line) => process.stderr.write(`${name.padEnd(width)}| ${line}\n`),
   });
 
+  recordPids(options.redisDir, cluster);
   printSummary(cluster, width);
   watchForExits(cluster);
-  stopOnSignals(cluster);
+  stopOnSignals(cluster, options.redisDir);
   return cluster;
 }
 
-async function checkPortsFree(withRedis: boolean): Promise<void> {
+/**
+ * 6379 when free. Debian's redis-server package starts a system Redis
+ * there on install, so when it is taken the local cluster runs its own
+ * Redis on another port rather than share one it does not own.
+ */
+async function redisPortToUse(): Promise<number> {
+  if (await isTcpPortFree(PORTS.redis)) return PORTS.redis;
+
+  const port = await freePort();
+  process.stderr.write(`port ${PORTS.redis} is in use (a system Redis?); the local cluster's Redis uses ${port}\n`);
+  return port;
+}
+
+function pidFile(dir: string): string {
+  return join(dir, 'cluster-pids.json');
+}
+
+/** Writes the process group of every child, so a later start can stop them if this launcher dies with SIGKILL. */
+function recordPids(dir: string, cluster: LocalCluster): void {
+  const pids = cluster.processes().map((entry) => entry.process.pid);
+  if (cluster.redis) pids.push(cluster.redis.process.pid);
+  writeFileSync(pidFile(dir), JSON.stringify({ launcher: process.pid, pids }));
+}
+
+/** Stops what an earlier launcher left behind, when it died before it could. */
+function stopLeftovers(dir: string): void {
+  let recorded: { launcher: number; pids: number[] };
+  try {
+    recorded = JSON.parse(readFileSync(pidFile(dir), 'utf8')) as { launcher: number; pids: number[] };
+  } catch {
+    return;
+  }
+
+  if (isAlive(recorded.launcher)) {
+    throw new Error(`another local cluster runs (launcher pid ${recorded.launcher}); stop it with Ctrl-C first`);
+  }
+  const left = recorded.pids.filter(isAlive);
+  for (const pid of left) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  if (left.length > 0) process.stderr.write(`stopped ${left.length} processes left by an earlier npm start\n`);
+  rmSync(pidFile(dir), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function checkPortsFree(): Promise<void> {
   const wanted: [string, number][] = [
     ...PORTS.signaling.map((port, index): [string, number] => [`signaling-${index + 1}`, port]),
     ...PORTS.sfu.map((port, index): [string, number] => [`sfu-${index + 1}`, port]),
     ['lifecycle', PORTS.lifecycle],
     ['web', PORTS.web],
   ];
-  if (withRedis) wanted.push(['redis', PORTS.redis]);
 
   for (const [name, port] of wanted) {
     if (!(await isTcpPortFree(port))) {
-      const hint = name === 'redis' ? ', or set REDIS_URL to use that Redis' : '';
-      throw new Error(`port ${port} for ${name} is in use; stop the process holding it (ss -ltnp 'sport = :${port}')${hint}`);
+      throw new Error(`port ${port} for ${name} is in use; stop the process holding it (ss -ltnp 'sport = :${port}')`);
     }
   }
 }
@@ -85,12 +145,13 @@ function watchForExits(cluster: LocalCluster): void {
 
 let stopping = false;
 
-function stopOnSignals(cluster: LocalCluster): void {
+function stopOnSignals(cluster: LocalCluster, dir: string): void {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the local cluster\n`);
     void cluster.stop().then(() => {
+      rmSync(pidFile(dir), { force: true });
       process.stdout.write('local cluster stopped\n');
       process.exit(0);
     });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-import { waitFor } from './wait';
+import { WaitAborted, waitFor } from './wait';
 
 export interface ManagedProcessOptions {
   /** Short label, used as the prefix of relayed output lines. */
@@ -82,7 +82,7 @@ export class ManagedProcess {
     return waitFor(
       `${this.name} to print ${pattern}`,
       () => {
-        if (this.exitStatus) throw new Error(`${this.name} exited: ${this.describeExit()}`);
+        if (this.exitStatus) throw new WaitAborted(`${this.name} exited: ${this.describeExit()}`);
         return this.lines.find((line) => pattern.test(line));
       },
       timeoutMs,
@@ -94,7 +94,7 @@ export class ManagedProcess {
     await waitFor(
       `${this.name} to answer ${url}`,
       async () => {
-        if (this.exitStatus) throw new Error(`${this.name} exited: ${this.describeExit()}`);
+        if (this.exitStatus) throw new WaitAborted(`${this.name} exited: ${this.describeExit()}`);
         const response = await fetch(url);
         return response.ok;
       },

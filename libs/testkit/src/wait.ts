@@ -1,3 +1,11 @@
+/** Thrown by a check to stop waiting at once: what it waits for can no longer happen. */
+export class WaitAborted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WaitAborted';
+  }
+}
+
 /**
  * Polls check until it returns a value other than undefined or false, or
  * rejects after timeoutMs with a message naming what was awaited.
@@ -16,6 +24,7 @@ export async function waitFor<T>(
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof WaitAborted) throw new Error(`gave up waiting for ${what}: ${error.message}`);
       lastError = error;
     }
     await sleep(intervalMs);

@@ -4,7 +4,7 @@ import type { Router } from 'mediasoup/node/lib/types';
 
 import { loadSfuConfig } from '@sfu-cluster/config';
 import { createLogger } from '@sfu-cluster/logger';
-import { buildRtpPacket, parseRtpPacket, waitFor, workerBin, type RtpPacketView } from '@sfu-cluster/testkit';
+import { buildRtpPacket, freeMediaPortBase, parseRtpPacket, waitFor, workerBin, type RtpPacketView } from '@sfu-cluster/testkit';
 
 import { loadMediasoup } from '../src/mediasoup';
 import { WorkerPool } from '../src/worker-pool';
@@ -31,17 +31,21 @@ async function bindSocket(): Promise<Socket> {
 }
 
 describe('worker pool', () => {
-  const config = loadSfuConfig({
-    CLUSTER_MODE: 'local',
-    MEDIASOUP_WORKER_BIN: workerBin(),
-    MEDIASOUP_WORKER_NUM: '2',
-    MEDIASOUP_RTC_MIN_PORT: '31000',
-    MEDIASOUP_RTC_MAX_PORT: '31099',
-  });
-  const pool = new WorkerPool(loadMediasoup(config.workerBin), config, createLogger({ service: 'test', level: 'error' }));
+  let pool: WorkerPool;
   const sockets: Socket[] = [];
 
-  beforeAll(() => pool.start());
+  beforeAll(async () => {
+    const base = await freeMediaPortBase(100);
+    const config = loadSfuConfig({
+      CLUSTER_MODE: 'local',
+      MEDIASOUP_WORKER_BIN: workerBin(),
+      MEDIASOUP_WORKER_NUM: '2',
+      MEDIASOUP_RTC_MIN_PORT: String(base),
+      MEDIASOUP_RTC_MAX_PORT: String(base + 99),
+    });
+    pool = new WorkerPool(loadMediasoup(config.workerBin), config, createLogger({ service: 'test', level: 'error' }));
+    await pool.start();
+  });
 
   afterAll(() => {
     for (const socket of sockets) socket.close();

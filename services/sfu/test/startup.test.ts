@@ -42,6 +42,6 @@ describe('sfu start-up', () => {
     const { code, lines } = await startSfu({ MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
 
     expect(code).toBe(1);
-    expect(lines.join('\n')).toMatch(/could not start the sfu node; check that MEDIASOUP_WORKER_BIN runs/);
+    expect(lines.join('\n')).toMatch(/could not start the mediasoup workers; check that MEDIASOUP_WORKER_BIN runs/);
   });
 });
