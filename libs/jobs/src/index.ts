@@ -26,3 +26,17 @@ export {
   type WebhookDeliverJob,
   type WebhookReplayJob,
 } from './webhook-jobs';
+export {
+  roomJobs,
+  roomJobIds,
+  openRoomQueue,
+  scheduleEmptyRoomClose,
+  cancelEmptyRoomClose,
+  scheduleRoomEnd,
+  cancelRoomEnd,
+  enqueueNodeRecovery,
+  scheduleReconciliation,
+  type CloseEmptyRoomJob,
+  type EndRoomJob,
+  type RecoverNodeJob,
+} from './room-jobs';

@@ -9,6 +9,8 @@ export interface Participant {
   displayName?: string;
   /** Milliseconds since the epoch. */
   joinedAt: number;
+  /** The session that holds the participant; when it expires, reconciliation removes the participant. */
+  sessionId?: string;
 }
 
 /** A producer of a room and where it lives, so new subscribers and other nodes can find it. */

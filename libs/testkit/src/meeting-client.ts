@@ -42,6 +42,12 @@ export class MeetingTestClient {
   readonly reconnects: { at: number; reason: string; nodeId?: string }[] = [];
   private readonly publishedKinds: types.MediaKind[] = [];
   private subscribes = true;
+  /**
+   * Settles once the current receive transport exists. A newConsumer sent by
+   * another signaling node can overtake the answer that creates it, so
+   * consumers wait on this.
+   */
+  private recvReady: Promise<void> = Promise.resolve();
 
   private constructor(
     public signaling: SignalingTestClient,
@@ -115,6 +121,9 @@ export class MeetingTestClient {
   }
 
   private async openReceive(): Promise<void> {
+    let ready!: () => void;
+    this.recvReady = new Promise((resolve) => (ready = resolve));
+
     const params = await this.signaling.ok<WebRtcTransportParams & { transportId: string }>('createTransport', {
       direction: 'recv',
       rtpCapabilities: this.peer.rtpCapabilities,
@@ -122,6 +131,7 @@ export class MeetingTestClient {
     this.peer.createRecvTransport({ ...params, id: params.transportId }, (dtlsParameters) =>
       this.signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters }).then(() => undefined),
     );
+    ready();
   }
 
   private listen(): void {
@@ -139,16 +149,20 @@ export class MeetingTestClient {
     if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
 
     this.peer.close();
+    let ready!: () => void;
+    this.recvReady = new Promise((resolve) => (ready = resolve));
     this.peer = new NodeWebRtcPeer();
     await this.peer.load(routerRtpCapabilities);
     this.sendOpened = false;
 
     if (this.subscribes) await this.openReceive();
+    ready();
     const kinds = this.publishedKinds.splice(0);
     for (const kind of kinds) await this.publish(kind);
   }
 
   private async accept(data: NewConsumer): Promise<void> {
+    await this.recvReady;
     const stream = await this.peer.consume({
       id: data.consumerId,
       producerId: data.producerId,

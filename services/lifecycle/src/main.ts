@@ -1,14 +1,16 @@
 import { createServer } from 'node:http';
 
-import { Worker } from 'bullmq';
 import express from 'express';
 
-import { loadLifecycleConfig, loadOrExit } from '@sfu-cluster/config';
-import { bullPrefix, queues } from '@sfu-cluster/jobs';
-import { createLogger } from '@sfu-cluster/logger';
-import { createRedis, redisStatus } from '@sfu-cluster/registry';
+import { loadLifecycleConfig, loadOrExit, redactUrl } from '@sfu-cluster/config';
+import { openRoomQueue, queues, scheduleReconciliation } from '@sfu-cluster/jobs';
+import { createLogger, moduleLogger } from '@sfu-cluster/logger';
+import { createRedis, createRegistry, redisStatus, reportRedisErrors, waitForRedis } from '@sfu-cluster/registry';
+import { RpcClient } from '@sfu-cluster/rpc';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
+import { LostNodeWatcher } from './rooms/lost-node-watcher';
+import { startRoomWorker } from './rooms/room-worker';
 import { startWebhookWorker } from './webhooks/worker';
 
 async function main(): Promise<void> {
@@ -23,39 +25,56 @@ async function main(): Promise<void> {
 
   // BullMQ's blocking commands must wait out a Redis restart, not fail.
   const redis = createRedis(config.redis, { connectionName: `lifecycle:${nodeId}`, maxRetriesPerRequest: null });
-  redis.on('error', (error) => logger.warn('redis connection error; retrying', { error: error.message }));
+  reportRedisErrors(redis, 'queue', (message, fields) => logger.warn(message, fields));
 
-  const worker = new Worker(
-    queues.rooms,
-    async (job) => {
-      // Job handlers arrive with the lifecycle issue; until then an unknown
-      // job fails visibly instead of being dropped.
-      throw new Error(`no handler for job ${job.name}`);
-    },
-    { connection: redis, prefix: bullPrefix(config.redis.prefix) },
-  );
-  worker.on('failed', (job, error) => logger.error('job failed', { jobId: job?.id, job: job?.name, error: error.message }));
-  worker.on('error', (error) => logger.warn('queue worker error', { error: error.message }));
+  // Registry reads and RPC use their own connections: a blocked BullMQ
+  // connection must not delay them.
+  const registryRedis = createRedis(config.redis, { connectionName: `lifecycle:${nodeId}:registry` });
+  registryRedis.on('error', () => undefined);
+  const rpcSubscriber = registryRedis.duplicate({ connectionName: `lifecycle:${nodeId}:rpc` });
+  rpcSubscriber.on('error', () => undefined);
+  const registry = createRegistry(registryRedis, { prefix: config.redis.prefix });
+  const rpc = new RpcClient({ publisher: registryRedis, subscriber: rpcSubscriber, prefix: config.redis.prefix, clientId: nodeId, logger });
+
+  const roomQueue = openRoomQueue(redis, config.redis.prefix);
+  const context = { registry, rpc, redis: registryRedis, prefix: config.redis.prefix, logger };
+  const worker = startRoomWorker(context, redis.duplicate({ maxRetriesPerRequest: null }), roomQueue);
+  const watcher = new LostNodeWatcher(registryRedis, registry, roomQueue, moduleLogger(logger, 'lost-nodes'));
 
   const webhooks = startWebhookWorker({ redis, redisPrefix: config.redis.prefix, config: config.webhooks, logger });
 
+  let started = false;
   const app = express();
   app.use(
     healthRouter({
       health: () => ({ service: 'lifecycle', nodeId, redis: redisStatus(redis), queue: queues.rooms }),
-      ready: () => (redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' }),
+      ready: () => {
+        if (!started) return { ready: false, reason: 'starting: waiting for Redis' };
+        return redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' };
+      },
     }),
   );
   const server = createServer(app);
   await listen(server, config.host, config.port, logger);
-  logger.info('lifecycle worker started', { queue: queues.rooms });
+
 
   onShutdown(logger, [
     { name: 'http', run: () => closeServer(server) },
-    { name: 'queue worker', run: () => worker.close() },
+    { name: 'lost-node watcher', run: () => watcher.stop() },
+    { name: 'room worker', run: () => worker.close() },
+    { name: 'room queue', run: () => roomQueue.close() },
+    { name: 'rpc', run: () => rpc.close() },
     { name: 'webhook worker', run: () => webhooks.close() },
-    { name: 'redis', run: async () => void (await redis.quit()) },
+    { name: 'redis', run: () => void (redis.disconnect(), registryRedis.disconnect(), rpcSubscriber.disconnect()) },
   ]);
+
+  // Health answers from here on; the rest waits until Redis answers.
+  await waitForRedis(registryRedis, redactUrl(config.redis.url), (message, fields) => logger.warn(message, fields));
+  await rpc.start();
+  await scheduleReconciliation(roomQueue, config.reconcileIntervalSeconds * 1000);
+  watcher.start();
+  started = true;
+  logger.info('lifecycle worker started', { queue: queues.rooms });
 }
 
 runMain('lifecycle', main);

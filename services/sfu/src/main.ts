@@ -23,9 +23,9 @@ async function main(): Promise<void> {
   let shutdown = async (): Promise<void> => process.exit(0);
   const node = new SfuNode(loadMediasoup(config.workerBin), config, logger, () => void shutdown());
   try {
-    await node.start();
+    await node.startMedia();
   } catch (error) {
-    logger.error('could not start the sfu node; check that MEDIASOUP_WORKER_BIN runs, the ports are free and Redis answers', {
+    logger.error('could not start the mediasoup workers; check that MEDIASOUP_WORKER_BIN runs and the media ports are free', {
       workerBin: config.workerBin,
       error: (error as Error).message,
     });
@@ -62,7 +62,12 @@ async function main(): Promise<void> {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   const server = createServer(app);
-  await listen(server, config.host, config.port, logger);
+  try {
+    await listen(server, config.host, config.port, logger);
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
 
   shutdown = onShutdown(
     logger,
@@ -73,6 +78,9 @@ async function main(): Promise<void> {
     // SIGTERM (Kubernetes, docker stop) drains; SIGINT stops at once.
     { onSigterm: () => void node.drain('SIGTERM') },
   );
+
+  // Health answers from here on; the node joins the cluster once Redis answers.
+  await node.start();
   logger.info('sfu node started', { workers: config.workerNum, announcedIp: config.announcedIp, port: config.port });
 }
 

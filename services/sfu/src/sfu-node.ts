@@ -1,12 +1,14 @@
 import type * as Mediasoup from 'mediasoup';
 import type { RtpCapabilities, Transport } from 'mediasoup/node/lib/types';
 
-import type { SfuConfig } from '@sfu-cluster/config';
+import { redactUrl, type SfuConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
 import { ErrorCode } from '@sfu-cluster/protocol';
 import {
   createRegistry,
   createRedis,
+  reportRedisErrors,
+  waitForRedis,
   startHeartbeat,
   StaleEpochError,
   type HeartbeatLoop,
@@ -65,7 +67,7 @@ export class SfuNode {
     this.media = new MediaNode(this.pool, config, logger);
 
     this.redis = createRedis(config.redis, { connectionName: `sfu:${config.nodeId}` });
-    this.redis.on('error', (error) => this.logger.warn('redis connection error; retrying', { error: error.message }));
+    reportRedisErrors(this.redis, 'main', (message, fields) => this.logger.warn(message, fields));
     this.registry = createRegistry(this.redis, { prefix: config.redis.prefix });
 
     const subscriber = (name: string): Redis => {
@@ -89,9 +91,15 @@ export class SfuNode {
     return this.sampler.current;
   }
 
-  async start(): Promise<void> {
+  /** Starts the workers; needs no Redis, so health answers while Redis is awaited. */
+  async startMedia(): Promise<void> {
     await this.pool.start();
     this.rtpCapabilities = await this.readRtpCapabilities();
+  }
+
+  /** Joins the cluster: waits for Redis, serves RPC and writes the node record. */
+  async start(): Promise<void> {
+    await waitForRedis(this.redis, redactUrl(this.config.redis.url), (message, fields) => this.logger.warn(message, fields));
 
     registerMediaMethods(this.rpcServer, this.media, this.pipes, this.guard());
     this.pipes.register(this.rpcServer);
@@ -119,6 +127,11 @@ export class SfuNode {
    */
   async drain(reason: string): Promise<{ state: NodeState; rooms: number; peers: number }> {
     const load = this.media.load();
+    if (this.stateValue === 'starting') {
+      // Not in the cluster yet: nothing to drain.
+      this.onDrained();
+      return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
+    }
     if (this.stateValue !== 'active') return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
     this.stateValue = 'draining';
 

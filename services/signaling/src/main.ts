@@ -4,9 +4,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 
-import { loadOrExit, loadSignalingConfig } from '@sfu-cluster/config';
+import { loadOrExit, loadSignalingConfig, redactUrl } from '@sfu-cluster/config';
+import { openRoomQueue } from '@sfu-cluster/jobs';
 import { createLogger } from '@sfu-cluster/logger';
-import { createRedis, createRegistry, redisStatus, type Redis } from '@sfu-cluster/registry';
+import { createRedis, createRegistry, redisStatus, reportRedisErrors, waitForRedis, type Redis } from '@sfu-cluster/registry';
 import { RpcClient } from '@sfu-cluster/rpc';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
@@ -29,11 +30,11 @@ async function main(): Promise<void> {
     created.on('error', () => undefined);
     return created;
   };
-  redis.on('error', (error) => logger.warn('redis connection error; retrying', { error: error.message }));
+  reportRedisErrors(redis, 'main', (message, fields) => logger.warn(message, fields));
   const registry = createRegistry(redis, { prefix: config.redis.prefix });
   const rpc = new RpcClient({ publisher: redis, subscriber: connection('rpc'), prefix: config.redis.prefix, clientId: nodeId, logger });
-  await rpc.start();
 
+  let started = false;
   const app = express();
   const server = createServer(app);
   const io = new SocketServer(server, {
@@ -44,32 +45,48 @@ async function main(): Promise<void> {
 
   const verifier = new TokenVerifier(config);
   const notifier = new Notifier(io);
-  const rooms = new RoomService(config, registry, rpc, notifier, logger);
+  // BullMQ needs a connection that waits out a Redis restart rather than failing commands.
+  const queueConnection = createRedis(config.redis, { connectionName: `signaling:${nodeId}:queue`, maxRetriesPerRequest: null });
+  queueConnection.on('error', () => undefined);
+  const roomQueue = openRoomQueue(queueConnection, config.redis.prefix);
+  const rooms = new RoomService(config, registry, rpc, notifier, roomQueue, logger);
   const connections = new ConnectionHandler(config, verifier, rooms, registry, logger);
   connections.attach(io);
   const onMediaLost = (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string): void => {
     void connections.onMediaLost(io, peers, nodeId, reason);
   };
-  await new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, onMediaLost, logger).start();
+  const onRoomClosed = (roomId: string, reason: string): void => void connections.onRoomClosed(io, roomId, reason);
+  const relay = new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, onMediaLost, onRoomClosed, logger);
 
   app.use(
     healthRouter({
       health: () => ({ service: 'signaling', nodeId, redis: redisStatus(redis), sockets: io.engine.clientsCount }),
-      ready: () => (redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' }),
+      ready: () => {
+        if (!started) return { ready: false, reason: 'starting: waiting for Redis subscriptions' };
+        return redisStatus(redis) === 'up' ? { ready: true } : { ready: false, reason: 'redis is not connected' };
+      },
     }),
   );
   app.use(mediaConfigRouter(config, verifier, () => routerCapabilities(registry, rpc)));
   app.use(adminRouter(registry, rpc, verifier));
 
   await listen(server, config.host, config.port, logger);
-  logger.info('signaling node started', { host: config.host, port: config.port });
+
 
   onShutdown(logger, [
     { name: 'sockets', run: () => void io.close() },
     { name: 'http', run: () => closeServer(server) },
     { name: 'rpc', run: () => rpc.close() },
-    { name: 'redis', run: () => void redis.disconnect() },
+    { name: 'room queue', run: () => roomQueue.close() },
+    { name: 'redis', run: () => void (redis.disconnect(), queueConnection.disconnect()) },
   ]);
+
+  // Health answers from here on; subscriptions wait until Redis answers.
+  await waitForRedis(redis, redactUrl(config.redis.url), (message, fields) => logger.warn(message, fields));
+  await rpc.start();
+  await relay.start();
+  started = true;
+  logger.info('signaling node started', { host: config.host, port: config.port });
 }
 
 let cachedCapabilities: unknown;

@@ -1,6 +1,6 @@
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
 import { notifications } from '@sfu-cluster/protocol';
-import type { Redis } from '@sfu-cluster/registry';
+import { whenReady, type Redis } from '@sfu-cluster/registry';
 import { channels } from '@sfu-cluster/rpc';
 
 import type { Notifier } from './notifier';
@@ -39,6 +39,7 @@ export class NodeEventRelay {
     private readonly prefix: string,
     private readonly notifier: Notifier,
     private readonly onMediaLost: (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string) => void,
+    private readonly onRoomClosed: (roomId: string, reason: string) => void,
     logger: Logger,
   ) {
     this.logger = moduleLogger(logger, 'node-events');
@@ -49,6 +50,7 @@ export class NodeEventRelay {
     this.subscriber.on('message', (from: string, message: string) => {
       if (from === channel) this.onMessage(message);
     });
+    await whenReady(this.subscriber);
     await this.subscriber.subscribe(channel);
   }
 
@@ -61,6 +63,7 @@ export class NodeEventRelay {
       return;
     }
 
+    this.logger.debug('node event', { type: event.type, fromNodeId: event.nodeId });
     if (event.type === 'peerNotification' && event.roomId && event.peerId && event.event && RELAYED.has(event.event)) {
       this.notifier.toLocalPeer(event.roomId, event.peerId, event.event, event.data ?? {});
     } else if (event.type === 'activeSpeaker' && event.roomId) {
@@ -69,6 +72,8 @@ export class NodeEventRelay {
       this.onMediaLost(event.peers ?? [], event.nodeId, 'media worker lost');
     } else if (event.type === 'nodeLost') {
       this.onMediaLost(event.peers ?? [], event.nodeId, 'media node lost');
+    } else if (event.type === notifications.roomClosed && event.roomId) {
+      this.onRoomClosed(event.roomId, (event as { reason?: string }).reason ?? 'room closed');
     }
   }
 }

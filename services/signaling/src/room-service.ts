@@ -5,6 +5,9 @@ import { moduleLogger, type Logger } from '@sfu-cluster/logger';
 import { ErrorCode, notifications, type ClientPayload, type TokenClaims } from '@sfu-cluster/protocol';
 import type { Registry, SessionRecord } from '@sfu-cluster/registry';
 import type { RpcClient } from '@sfu-cluster/rpc';
+import type { Queue } from 'bullmq';
+
+import { cancelEmptyRoomClose, scheduleEmptyRoomClose, scheduleRoomEnd } from '@sfu-cluster/jobs';
 
 import { ClientError } from './errors';
 import type { Notifier } from './notifier';
@@ -41,6 +44,7 @@ export class RoomService {
     private readonly registry: Registry,
     private readonly rpc: RpcClient,
     private readonly notifier: Notifier,
+    private readonly roomQueue: Queue,
     logger: Logger,
   ) {
     this.logger = moduleLogger(logger, 'rooms');
@@ -57,11 +61,13 @@ export class RoomService {
       identity: claims.identity,
       displayName: payload.displayName,
       joinedAt: Date.now(),
+      sessionId,
     });
     if (participants > this.config.limits.maxPeersPerRoom) {
       await this.registry.participants.remove(roomId, peerId);
       throw new ClientError(ErrorCode.LimitExceeded, `room ${roomId} is full (ROOM_MAX_PEERS=${this.config.limits.maxPeersPerRoom})`);
     }
+    await this.onRoomOccupied(roomId, participants);
 
     let placed: JoinedPeer;
     let rtpCapabilities: unknown;
@@ -109,13 +115,10 @@ export class RoomService {
       throw new ClientError(ErrorCode.InvalidPayload, 'a receive transport needs rtpCapabilities (the device capabilities)');
     }
 
-    const transport = await this.call(peer, 'transport.createWebRtc', {
+    return this.call(peer, 'transport.createWebRtc', {
       direction: payload.direction,
       rtpCapabilities: payload.rtpCapabilities,
     });
-    // The reservation held the seat until now; from here the node's own load counts it.
-    await this.registry.placement.confirm(peer.sessionId).catch(() => undefined);
-    return transport;
   }
 
   /** Makes paused consumers of every producer already in the room, after a receive transport exists. */
@@ -219,7 +222,6 @@ export class RoomService {
     const participants = await this.registry.participants.count(peer.roomId);
     const { placed, rtpCapabilities } = await this.placeAndJoin(peer.roomId, peer.peerId, randomUUID(), claims, participants);
     const moved: JoinedPeer = { ...placed, sessionId: peer.sessionId };
-    await this.registry.placement.confirm(placed.sessionId).catch(() => undefined);
 
     const session = await this.registry.sessions.get(peer.sessionId);
     if (session) await this.registry.sessions.save({ ...session, nodeId: moved.nodeId, epoch: moved.epoch, lastSeenAt: Date.now() });
@@ -250,7 +252,19 @@ export class RoomService {
     this.notifier.toRoom(peer.roomId, notifications.peerLeft, { peerId: peer.peerId, reason });
     this.logger.info('peer left', { roomId: peer.roomId, peerId: peer.peerId, reason });
 
-    if ((await this.registry.participants.count(peer.roomId)) === 0) await this.registry.participants.clear(peer.roomId);
+    if ((await this.registry.participants.count(peer.roomId)) === 0) {
+      await scheduleEmptyRoomClose(this.roomQueue, peer.roomId, this.config.roomEmptyTimeoutSeconds * 1000);
+      this.logger.info('room is empty; it closes unless someone joins', { roomId: peer.roomId, timeoutSeconds: this.config.roomEmptyTimeoutSeconds });
+    }
+  }
+
+  /** A join cancels a pending empty-room close; the first join of a room starts its maximum duration. */
+  private async onRoomOccupied(roomId: string, participants: number): Promise<void> {
+    if (await cancelEmptyRoomClose(this.roomQueue, roomId)) this.logger.info('empty-room close cancelled by a join', { roomId });
+
+    if (participants === 1 && this.config.roomMaxDurationSeconds > 0) {
+      await scheduleRoomEnd(this.roomQueue, roomId, this.config.roomMaxDurationSeconds * 1000, 'maximum duration reached');
+    }
   }
 
   /**
@@ -313,6 +327,10 @@ export class RoomService {
         workerIndex: result.workerIndex,
         canSubscribe: claims.grants.subscribe,
       });
+      // The node holds the peer now and counts it in its load from its next
+      // heartbeat; confirming turns the reservation into that load at once,
+      // so the peer is counted neither twice nor not at all.
+      await this.registry.placement.confirm(sessionId);
       this.logger.info('peer placed', { roomId, peerId, nodeId: result.nodeId, workerIndex: result.workerIndex, rule: result.decision.rule });
       return { placed, rtpCapabilities: answer.rtpCapabilities };
     } catch (error) {

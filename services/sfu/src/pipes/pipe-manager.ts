@@ -78,7 +78,8 @@ export class PipeManager {
       .method(pipeMethods.consume, pipeSchemas.consume, (params) => this.onConsume(params))
       .method(pipeMethods.release, pipeSchemas.release, (params) => this.onRelease(params))
       .method(pipeMethods.disconnect, pipeSchemas.disconnect, (params) => this.onDisconnect(params))
-      .method(pipeMethods.producerEvent, pipeSchemas.producerEvent, (params) => this.onProducerEvent(params));
+      .method(pipeMethods.producerEvent, pipeSchemas.producerEvent, (params) => this.onProducerEvent(params))
+      .method(pipeMethods.remoteLost, pipeSchemas.remoteLost, (params) => this.onRemoteLost(params));
   }
 
   // Downstream side.
@@ -261,6 +262,16 @@ export class PipeManager {
     else if (params.event === 'pause') void entry.producer.pause();
     else void entry.producer.resume();
     this.logger.info('origin producer event applied', { roomId: params.roomId, producerId: params.producerId, event: params.event });
+  }
+
+  /** The remote node is gone: closing this end closes the producers it carried, and their consumers tell their clients. */
+  private async onRemoteLost(params: Params<'remoteLost'>): Promise<{ closed: boolean }> {
+    const link = this.links.get(linkKey(params.roomId, params.nodeId));
+    if (!link) return { closed: false };
+
+    await this.closeLink(link, false);
+    this.logger.info('pipe to a lost node closed', { roomId: params.roomId, remoteNodeId: params.nodeId });
+    return { closed: true };
   }
 
   // Both sides.

@@ -16,6 +16,8 @@ export const pipeMethods = {
   disconnect: 'pipe.disconnect',
   /** Origin to downstream: the producer closed, paused or resumed. */
   producerEvent: 'pipe.producerEvent',
+  /** Lifecycle to a surviving node: the other end of a room's pipe is lost; close this end. */
+  remoteLost: 'pipe.remoteLost',
 } as const;
 
 const id = z.string().min(1).max(128);
@@ -33,6 +35,7 @@ export const pipeSchemas = {
   release: z.object({ roomId: id, nodeId: id, producerId: id }),
   disconnect: z.object({ roomId: id, nodeId: id }),
   producerEvent: z.object({ roomId: id, producerId: id, event: z.enum(['close', 'pause', 'resume']) }),
+  remoteLost: z.object({ roomId: id, nodeId: id }),
 };
 
 export interface PipeConnectResult {

@@ -207,7 +207,9 @@ export class ConnectionHandler {
    */
   async onMediaLost(io: Server, peers: { roomId: string; peerId: string }[], lostNodeId: string, reason: string): Promise<void> {
     for (const { roomId, peerId } of peers) {
-      for (const socket of await io.local.in(socketRooms.peer(roomId, peerId)).fetchSockets()) {
+      const sockets = await io.local.in(socketRooms.peer(roomId, peerId)).fetchSockets();
+      this.logger.debug('media lost for a peer', { roomId, peerId, lostNodeId, reason, localSockets: sockets.length });
+      for (const socket of sockets) {
         const data = socket.data as SocketData;
         if (!data.peer || data.peer.peerId !== peerId) continue;
 
@@ -226,6 +228,19 @@ export class ConnectionHandler {
           socket.emit(notifications.reconnectMedia, { reason, error: body });
         }
       }
+    }
+  }
+
+  /** Tells this node's sockets of a closed room, and detaches them from it. */
+  async onRoomClosed(io: Server, roomId: string, reason: string): Promise<void> {
+    for (const socket of await io.local.in(socketRooms.room(roomId)).fetchSockets()) {
+      const data = socket.data as SocketData;
+      socket.emit(notifications.roomClosed, { roomId, reason });
+      if (data.peer?.roomId === roomId) {
+        socket.leave(socketRooms.peer(roomId, data.peer.peerId));
+        data.peer = undefined;
+      }
+      socket.leave(socketRooms.room(roomId));
     }
   }
 

@@ -1,0 +1,18 @@
+import type { Logger } from '@sfu-cluster/logger';
+import type { Redis, Registry } from '@sfu-cluster/registry';
+import { channels, type RpcClient } from '@sfu-cluster/rpc';
+
+/** What room and node jobs work with. */
+export interface RoomJobContext {
+  registry: Registry;
+  rpc: RpcClient;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+}
+
+/** Publishes an event on the channel signaling relays to clients (reconnectMedia, roomClosed). */
+export async function publishClusterEvent(context: RoomJobContext, event: Record<string, unknown>): Promise<void> {
+  const message = JSON.stringify({ ...event, nodeId: event.nodeId ?? 'lifecycle', at: Date.now() });
+  await context.redis.publish(channels.nodeEvents(context.prefix), message);
+}
