@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const rpc = new RpcClient({ publisher: registryRedis, subscriber: rpcSubscriber, prefix: config.redis.prefix, clientId: nodeId, logger });
 
   const roomQueue = openRoomQueue(redis, config.redis.prefix);
-  const context = { registry, rpc, redis: registryRedis, prefix: config.redis.prefix, logger };
+  const context = { registry, rpc, redis: registryRedis, queueRedis: redis, prefix: config.redis.prefix, logger };
   const worker = startRoomWorker(context, redis.duplicate({ maxRetriesPerRequest: null }), roomQueue);
   const watcher = new LostNodeWatcher(registryRedis, registry, roomQueue, moduleLogger(logger, 'lost-nodes'));
 

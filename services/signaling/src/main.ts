@@ -17,6 +17,7 @@ import { mediaConfigRouter } from './http/media-config';
 import { NodeEventRelay } from './node-events';
 import { Notifier } from './notifier';
 import { RoomService } from './room-service';
+import { WebhookReporter } from './webhook-reporter';
 import { ConnectionHandler } from './socket/connection';
 
 async function main(): Promise<void> {
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   const queueConnection = createRedis(config.redis, { connectionName: `signaling:${nodeId}:queue`, maxRetriesPerRequest: null });
   queueConnection.on('error', () => undefined);
   const roomQueue = openRoomQueue(queueConnection, config.redis.prefix);
-  const rooms = new RoomService(config, registry, rpc, notifier, roomQueue, logger);
+  const webhooks = new WebhookReporter(queueConnection, config.redis.prefix, logger);
+  const rooms = new RoomService(config, registry, rpc, notifier, roomQueue, webhooks, logger);
   const connections = new ConnectionHandler(config, verifier, rooms, registry, logger);
   connections.attach(io);
   const onMediaLost = (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string): void => {

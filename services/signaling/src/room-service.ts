@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import { cancelEmptyRoomClose, scheduleEmptyRoomClose, scheduleRoomEnd } from '@sfu-cluster/jobs';
 
 import { ClientError } from './errors';
+import type { WebhookReporter } from './webhook-reporter';
 import type { Notifier } from './notifier';
 
 /** What a socket knows of its peer once joined or resumed. */
@@ -45,6 +46,7 @@ export class RoomService {
     private readonly rpc: RpcClient,
     private readonly notifier: Notifier,
     private readonly roomQueue: Queue,
+    private readonly webhooks: WebhookReporter,
     logger: Logger,
   ) {
     this.logger = moduleLogger(logger, 'rooms');
@@ -90,6 +92,8 @@ export class RoomService {
       lastSeenAt: Date.now(),
     });
     this.notifier.toRoom(roomId, notifications.peerJoined, { peerId, identity: claims.identity, displayName: payload.displayName }, peerId);
+    if (participants === 1) this.webhooks.report({ type: 'room_started', roomId });
+    this.webhooks.report({ type: 'participant_joined', roomId, participantId: peerId, data: { identity: claims.identity } });
     this.logger.info('peer joined', { roomId, peerId, nodeId: placed.nodeId, identity: claims.identity });
 
     return { peer: placed, answer: { peerId, sessionId, nodeId: placed.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(roomId, peerId)) } };
@@ -171,6 +175,7 @@ export class RoomService {
     });
 
     this.notifier.toRoom(peer.roomId, notifications.newProducer, { producerId, peerId: peer.peerId, kind: payload.kind }, peer.peerId);
+    this.webhooks.report({ type: 'track_published', roomId: peer.roomId, participantId: peer.peerId, trackId: producerId, data: { kind: payload.kind } });
     void this.fanOut(peer, producerId);
     this.logger.info('producer created', { roomId: peer.roomId, peerId: peer.peerId, producerId, kind: payload.kind });
     return { producerId };
@@ -181,6 +186,7 @@ export class RoomService {
     await this.call(peer, 'producer.close', { producerId });
     await this.registry.participants.removeProducer(peer.roomId, producerId);
     this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId, peerId: peer.peerId }, peer.peerId);
+    this.webhooks.report({ type: 'track_unpublished', roomId: peer.roomId, participantId: peer.peerId, trackId: producerId });
   }
 
   async setProducerPaused(peer: JoinedPeer, producerId: string, paused: boolean): Promise<void> {
@@ -216,6 +222,7 @@ export class RoomService {
     for (const producer of stale) {
       await this.registry.participants.removeProducer(peer.roomId, producer.producerId);
       this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId: producer.producerId, peerId: peer.peerId });
+      this.webhooks.report({ type: 'track_unpublished', roomId: peer.roomId, participantId: peer.peerId, trackId: producer.producerId });
     }
     await this.registry.rooms.removePeer(peer.roomId, peer.peerId);
 
@@ -248,8 +255,10 @@ export class RoomService {
 
     for (const producer of producers) {
       this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId: producer.producerId, peerId: peer.peerId });
+      this.webhooks.report({ type: 'track_unpublished', roomId: peer.roomId, participantId: peer.peerId, trackId: producer.producerId });
     }
     this.notifier.toRoom(peer.roomId, notifications.peerLeft, { peerId: peer.peerId, reason });
+    this.webhooks.report({ type: 'participant_left', roomId: peer.roomId, participantId: peer.peerId, data: { reason } });
     this.logger.info('peer left', { roomId: peer.roomId, peerId: peer.peerId, reason });
 
     if ((await this.registry.participants.count(peer.roomId)) === 0) {

@@ -1,3 +1,4 @@
+import { recordWebhookEvent } from '@sfu-cluster/jobs';
 import { notifications } from '@sfu-cluster/protocol';
 
 import { publishClusterEvent, type RoomJobContext } from './room-context';
@@ -32,5 +33,8 @@ export async function closeRoom(context: RoomJobContext, roomId: string, reason:
 
   await context.registry.participants.clear(roomId);
   await context.registry.rooms.remove(roomId);
+  await recordWebhookEvent(context.queueRedis, context.prefix, { type: 'room_finished', roomId, data: { reason } }).catch((error: Error) => {
+    context.logger.warn('could not record room_finished; receivers will miss it', { roomId, error: error.message });
+  });
   context.logger.info('room closed', { roomId, reason, participants: participants.length, nodes: room?.nodeIds.length ?? 0 });
 }

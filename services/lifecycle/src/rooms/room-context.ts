@@ -7,6 +7,8 @@ export interface RoomJobContext {
   registry: Registry;
   rpc: RpcClient;
   redis: Redis;
+  /** Connection for BullMQ queues (it waits out a Redis restart). */
+  queueRedis: Redis;
   prefix: string;
   logger: Logger;
 }
