@@ -1,4 +1,6 @@
-import { ConfigError, loadSfuConfig, loadSignalingConfig, PRODUCTION_STUN_SERVERS } from '@sfu-cluster/config';
+import { loadSfuConfig, loadSignalingConfig, PRODUCTION_STUN_SERVERS } from '@sfu-cluster/config';
+
+import { problemsOf } from './problems';
 
 const WORKER_BIN = '/usr/local/bin/mediasoup-worker';
 const local = { CLUSTER_MODE: 'local', MEDIASOUP_WORKER_BIN: WORKER_BIN };
@@ -9,16 +11,6 @@ const production = {
   REDIS_URL: 'redis://redis:6379',
   JWT_SECRET: 'a-secret-of-enough-length-for-tests',
 };
-
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadSfuConfig', () => {
   test('keeps the checklist defaults', () => {

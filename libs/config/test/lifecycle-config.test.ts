@@ -1,17 +1,9 @@
-import { ConfigError, loadLifecycleConfig } from '@sfu-cluster/config';
+import { loadLifecycleConfig } from '@sfu-cluster/config';
+
+import { problemsOf } from './problems';
 
 const local = { CLUSTER_MODE: 'local' };
 const withWebhooks = { ...local, WEBHOOK_URLS: 'https://hooks.example.com/sfu', WEBHOOK_SECRET: 'a-webhook-secret-for-tests' };
-
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadLifecycleConfig', () => {
   test('webhooks are off by default', () => {
