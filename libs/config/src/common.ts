@@ -36,7 +36,7 @@ export function readCommon(reader: EnvReader, defaultPort: number): CommonConfig
     logLevel: reader.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     logFormat: reader.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, local ? 'pretty' : 'json'),
     port: reader.port('PORT', defaultPort),
-    host: reader.string('HOST', local ? '127.0.0.1' : '0.0.0.0'),
+    host: reader.host('HOST', local ? '127.0.0.1' : '0.0.0.0'),
     redis: readRedis(reader, local),
   };
 }

@@ -1,3 +1,4 @@
+import { parseHttpUrl } from './addresses';
 import { readCommon, redactUrl, type CommonConfig } from './common';
 import { EnvReader } from './reader';
 import type { Env } from './variables';
@@ -38,7 +39,7 @@ export function loadLifecycleConfig(env: Env = process.env): LifecycleConfig {
 function readWebhooks(reader: EnvReader): WebhookConfig {
   const urls = reader.list('WEBHOOK_URLS', []);
   for (const url of urls) {
-    if (!isHttpUrl(url)) {
+    if (parseHttpUrl(url) === undefined) {
       reader.fail(
         `WEBHOOK_URLS entry "${redactUrl(url)}" is not an http(s) URL; ` +
           'list receivers as https://host/path,https://other-host/path',
@@ -62,13 +63,4 @@ function readWebhooks(reader: EnvReader): WebhookConfig {
     maxAttempts: reader.integer('WEBHOOK_MAX_ATTEMPTS', 10, 1, 1000),
     backoffMs: reader.integer('WEBHOOK_BACKOFF_MS', 1000, 10, 300_000),
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 
+import { isHostName } from './addresses';
 import { ConfigError } from './errors';
 import type { Env, VariableName } from './variables';
 
@@ -86,6 +87,20 @@ export class EnvReader {
     if (value === undefined) return fallback;
     if (isIP(value) === 0) {
       this.fail(`${name}=${value} is not an IP address; set it to an IPv4 or IPv6 address such as 203.0.113.7`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** Reads an IP address or a host name to bind or connect to, given without brackets or a port. */
+  host(name: VariableName, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (isIP(value) === 0 && !isHostName(value)) {
+      this.fail(
+        `${name}=${value} is not an IP address or host name; set it to an address such as 0.0.0.0, :: or 127.0.0.1, ` +
+          'or to a host name of letters, digits, dots and hyphens, without a port',
+      );
       return fallback;
     }
     return value;

@@ -1,5 +1,6 @@
 import { hostname, cpus, networkInterfaces } from 'node:os';
 
+import { isUnspecifiedIp } from './addresses';
 import { readCommon, type CommonConfig } from './common';
 import { EnvReader } from './reader';
 import type { Env } from './variables';
@@ -51,13 +52,7 @@ export function loadSfuConfig(env: Env = process.env): SfuConfig {
   const webRtcServerPort = reader.port('SFU_WEBRTC_SERVER_PORT', rtcMinPort);
   checkPortRange(reader, { workerNum, rtcMinPort, rtcMaxPort, webRtcServer, webRtcServerPort });
 
-  const announcedIp = reader.ip('MEDIASOUP_ANNOUNCED_IP', local ? '127.0.0.1' : '');
-  if (announcedIp === '' && reader.raw('MEDIASOUP_ANNOUNCED_IP') === undefined) {
-    reader.fail(
-      "MEDIASOUP_ANNOUNCED_IP is missing; set it to the server's public IP that clients reach, " +
-        'or set CLUSTER_MODE=local for a cluster on this machine only',
-    );
-  }
+  const announcedIp = readAnnouncedIp(reader, local);
 
   const config: SfuConfig = {
     ...common,
@@ -73,7 +68,7 @@ export function loadSfuConfig(env: Env = process.env): SfuConfig {
     rtcMaxPort,
     announcedIp,
     listenIp: reader.ip('SFU_LISTEN_IP', local ? '127.0.0.1' : '0.0.0.0'),
-    pipeIp: reader.ip('SFU_PIPE_IP', local ? '127.0.0.1' : firstExternalIpv4()),
+    pipeIp: readPipeIp(reader, local),
     webRtcServer,
     webRtcServerPort,
     drainTimeoutSeconds: reader.integer('SFU_DRAIN_TIMEOUT', 3600, 0, 7 * 24 * 3600),
@@ -126,10 +121,54 @@ function checkPortRange(reader: EnvReader, plan: PortPlan): void {
   }
 }
 
-function firstExternalIpv4(): string {
+function readAnnouncedIp(reader: EnvReader, local: boolean): string {
+  const announcedIp = reader.ip('MEDIASOUP_ANNOUNCED_IP', local ? '127.0.0.1' : '');
+  if (announcedIp === '' && reader.raw('MEDIASOUP_ANNOUNCED_IP') === undefined) {
+    reader.fail(
+      "MEDIASOUP_ANNOUNCED_IP is missing; set it to the server's public IP that clients reach, " +
+        'or set CLUSTER_MODE=local for a cluster on this machine only',
+    );
+  }
+
+  // NOTE: loopback and private addresses pass because they are correct on a LAN or behind 1:1 NAT.
+  if (isUnspecifiedIp(announcedIp)) {
+    reader.fail(
+      `MEDIASOUP_ANNOUNCED_IP=${announcedIp} is the unspecified address, which clients cannot send media to; ` +
+        "set it to the server's public IP that clients reach",
+    );
+  }
+  return announcedIp;
+}
+
+function readPipeIp(reader: EnvReader, local: boolean): string {
+  if (reader.raw('SFU_PIPE_IP') === undefined) {
+    if (local) return '127.0.0.1';
+
+    const found = firstExternalIpv4();
+    if (found === undefined) {
+      reader.fail(
+        'SFU_PIPE_IP is missing and this host has no external IPv4 address; ' +
+          'set SFU_PIPE_IP to the address other SFU nodes reach this node on',
+      );
+      return '';
+    }
+    return found;
+  }
+
+  const pipeIp = reader.ip('SFU_PIPE_IP', '');
+  if (isUnspecifiedIp(pipeIp)) {
+    reader.fail(
+      `SFU_PIPE_IP=${pipeIp} is the unspecified address, which other SFU nodes cannot reach; ` +
+        'set it to the address other SFU nodes reach this node on',
+    );
+  }
+  return pipeIp;
+}
+
+function firstExternalIpv4(): string | undefined {
   for (const addresses of Object.values(networkInterfaces())) {
     const found = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
     if (found) return found.address;
   }
-  return '127.0.0.1';
+  return undefined;
 }

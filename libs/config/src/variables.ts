@@ -10,7 +10,7 @@ export const variables = {
   LOG_LEVEL: 'error, warn, info (default) or debug.',
   LOG_FORMAT: 'json (default in production) or pretty (default in local mode).',
   PORT: 'HTTP port of this process (signaling 3000, SFU 3100, lifecycle 3200, web 8080).',
-  HOST: 'Address the HTTP server binds (0.0.0.0 in production, 127.0.0.1 in local mode).',
+  HOST: 'IP address or host name the HTTP server binds, without a port (0.0.0.0 in production, 127.0.0.1 in local mode).',
   SFU_CLUSTER_PARENT_PID: 'Set by the local launcher and tests: the process stops when the process with this id is gone.',
 
   REDIS_URL: 'redis:// or rediss:// URL with credentials if any (local default redis://127.0.0.1:6379).',
@@ -33,12 +33,13 @@ export const variables = {
   MEDIASOUP_TURN_SERVER: 'turn: or turns: URL handed to clients (default none).',
   MEDIASOUP_TURN_USERNAME: 'TURN username (required with MEDIASOUP_TURN_SERVER).',
   MEDIASOUP_TURN_PASSWORD: 'TURN password (required with MEDIASOUP_TURN_SERVER).',
-  MEDIASOUP_ANNOUNCED_IP: "Public IP clients send media to; required in production, 127.0.0.1 in local mode.",
+  MEDIASOUP_ANNOUNCED_IP: "Public IP clients send media to, never 0.0.0.0 or ::; required in production, 127.0.0.1 in local mode.",
   MEDIASOUP_WORKER_BIN: 'Path of the mediasoup-worker binary built by infra/worker/build-worker.sh.',
 
   SFU_NODE_ID: 'Unique id of this SFU node (default: host name and process id).',
   SFU_REGION: 'Region this SFU node serves, used by placement (default default).',
-  SFU_PIPE_IP: "Internal address other SFU nodes reach this node's pipes on (default: first non-loopback IPv4; 127.0.0.1 in local mode).",
+  SFU_PIPE_IP:
+    "Internal address other SFU nodes reach this node's pipes on (default: first non-loopback IPv4, required in production without one; 127.0.0.1 in local mode).",
   SFU_LISTEN_IP: 'Address mediasoup binds media sockets to (0.0.0.0 in production, 127.0.0.1 in local mode).',
   SFU_WEBRTC_SERVER: 'true (default) to serve WebRTC through one WebRtcServer port per worker; false to use a port per transport.',
   SFU_WEBRTC_SERVER_PORT: "Port of worker 0's WebRtcServer; worker i uses this plus i (default MEDIASOUP_RTC_MIN_PORT).",
