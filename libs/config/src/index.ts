@@ -5,11 +5,11 @@ export { loadSfuConfig, MIN_TRANSPORT_PORTS_PER_WORKER, type SfuConfig, type Med
 export {
   loadSignalingConfig,
   LOCAL_JWT_SECRET,
-  PRODUCTION_STUN_SERVERS,
+  MIN_JWT_SECRET_LENGTH,
   type SignalingConfig,
   type SignalingLimits,
-  type IceServerConfig,
 } from './signaling';
+export { PRODUCTION_STUN_SERVERS, type IceServerConfig } from './ice';
 export { loadLifecycleConfig, type LifecycleConfig } from './lifecycle';
 export { loadWebConfig, type WebConfig } from './web';
 export { loadOrExit } from './exit';

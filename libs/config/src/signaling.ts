@@ -1,14 +1,10 @@
 import { hostname } from 'node:os';
 
-import { readCommon, type CommonConfig } from './common';
+import { parseHttpUrl } from './addresses';
+import { readCommon, redactUrl, type CommonConfig } from './common';
+import { readIceServers, type IceServerConfig } from './ice';
 import { EnvReader } from './reader';
 import type { Env } from './variables';
-
-export interface IceServerConfig {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
 
 export interface SignalingConfig extends CommonConfig {
   /** HS256 secret; undefined when tokens are checked against JWKS. */
@@ -38,15 +34,15 @@ export interface SignalingLimits {
   maxConsumersPerPeer: number;
 }
 
-/** The single-server checklist's STUN default, for production mode only. */
-export const PRODUCTION_STUN_SERVERS = ['stun:stun.l.google.com:19302', 'stun:stun1.l.google.com:19302'];
-
 /**
  * Development secret for local mode, so `npm run token` and the local cluster
  * agree without set-up. Production mode refuses to start without a secret or
  * a JWKS URL, so this value never signs a production token.
  */
 export const LOCAL_JWT_SECRET = 'sfu-cluster-local-development-secret';
+
+/** Shortest JWT_SECRET production mode accepts, in characters. */
+export const MIN_JWT_SECRET_LENGTH = 32;
 
 const SIGNALING_DEFAULT_PORT = 3000;
 
@@ -56,22 +52,15 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
   const common = readCommon(reader, SIGNALING_DEFAULT_PORT);
   const local = common.mode === 'local';
 
-  const jwksUrl = reader.optionalString('JWT_JWKS_URL');
-  let jwtSecret = reader.optionalString('JWT_SECRET');
-  if (jwtSecret === undefined && jwksUrl === undefined) {
-    if (local) {
-      jwtSecret = LOCAL_JWT_SECRET;
-    } else {
-      reader.fail('JWT_SECRET is missing; set JWT_SECRET to a random string of 32+ characters or set JWT_JWKS_URL');
-    }
-  }
+  const jwksUrl = readJwksUrl(reader, local);
+  const jwtSecret = readJwtSecret(reader, local, jwksUrl);
 
   const config: SignalingConfig = {
     ...common,
     jwtSecret,
     jwksUrl,
     iceServers: readIceServers(reader, local),
-    publicUrl: reader.string('SIGNALING_PUBLIC_URL', `http://localhost:${common.port}`),
+    publicUrl: readPublicUrl(reader, common.port),
     nodeId: reader.string('SIGNALING_NODE_ID', `${hostname()}-${process.pid}`),
     resumeGraceSeconds: reader.integer('SIGNALING_RESUME_GRACE', 15, 0, 3600),
     rpcTimeoutMs: reader.integer('SIGNALING_RPC_TIMEOUT', 5000, 100, 120_000),
@@ -91,25 +80,53 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
   return config;
 }
 
-function readIceServers(reader: EnvReader, local: boolean): IceServerConfig[] {
-  const servers: IceServerConfig[] = [];
+function readJwksUrl(reader: EnvReader, local: boolean): string | undefined {
+  const value = reader.optionalString('JWT_JWKS_URL');
+  if (value === undefined) return undefined;
 
-  const stun = reader.list('MEDIASOUP_STUN_SERVERS', local ? [] : PRODUCTION_STUN_SERVERS);
-  for (const url of stun) {
-    if (!/^stuns?:[^\s]+$/.test(url)) {
-      reader.fail(`MEDIASOUP_STUN_SERVERS entry "${url}" is not a STUN URL; write it as stun:host:port`);
+  const url = parseHttpUrl(value);
+  if (url === undefined) {
+    reader.fail(
+      `JWT_JWKS_URL=${redactUrl(value)} is not an http(s) URL; ` +
+        'set it to the JWKS URL of your identity provider, such as https://auth.example.com/.well-known/jwks.json',
+    );
+  } else if (url.protocol !== 'https:' && !local) {
+    reader.fail(
+      `JWT_JWKS_URL=${redactUrl(value)} uses http; production mode fetches signing keys only over https, so use an https:// URL`,
+    );
+  }
+  return value;
+}
+
+function readJwtSecret(reader: EnvReader, local: boolean, jwksUrl: string | undefined): string | undefined {
+  const secret = reader.optionalString('JWT_SECRET');
+  if (local) return secret ?? (jwksUrl === undefined ? LOCAL_JWT_SECRET : undefined);
+
+  if (secret === undefined) {
+    if (jwksUrl === undefined) {
+      reader.fail(`JWT_SECRET is missing; set JWT_SECRET to a random string of ${MIN_JWT_SECRET_LENGTH}+ characters or set JWT_JWKS_URL`);
     }
+    return undefined;
   }
-  if (stun.length > 0) servers.push({ urls: stun });
 
-  const turn = reader.optionalString('MEDIASOUP_TURN_SERVER');
-  if (turn === undefined) return servers;
-
-  if (!/^turns?:[^\s]+$/.test(turn)) {
-    reader.fail(`MEDIASOUP_TURN_SERVER=${turn} is not a TURN URL; write it as turn:host:3478 or turns:host:5349`);
+  // Counts code points rather than UTF-16 units, as a person counts characters.
+  const length = Array.from(secret).length;
+  if (length < MIN_JWT_SECRET_LENGTH) {
+    reader.fail(
+      `JWT_SECRET is ${length} characters long; production mode requires ${MIN_JWT_SECRET_LENGTH}+, ` +
+        'so set it to a longer random string, such as the output of "openssl rand -hex 32"',
+    );
   }
-  const username = reader.required('MEDIASOUP_TURN_USERNAME', 'set it to the TURN user, or unset MEDIASOUP_TURN_SERVER');
-  const credential = reader.required('MEDIASOUP_TURN_PASSWORD', 'set it to the TURN password, or unset MEDIASOUP_TURN_SERVER');
-  servers.push({ urls: [turn], username, credential });
-  return servers;
+  return secret;
+}
+
+function readPublicUrl(reader: EnvReader, port: number): string {
+  const value = reader.string('SIGNALING_PUBLIC_URL', `http://localhost:${port}`);
+  if (parseHttpUrl(value) === undefined) {
+    reader.fail(
+      `SIGNALING_PUBLIC_URL=${redactUrl(value)} is not an http(s) URL; ` +
+        'set it to the URL clients reach signaling on, such as https://sfu.example.com',
+    );
+  }
+  return value;
 }
