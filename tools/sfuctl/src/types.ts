@@ -1,0 +1,129 @@
+/**
+ * Shapes of the signaling admin API's response bodies, as far as sfuctl reads them.
+ * The README's "HTTP API" section is the reference for every field.
+ */
+
+export interface NodeRecord {
+  id: string;
+  pipeAddress: string;
+  region: string;
+  workers: number;
+  capacity: { maxPeers: number; maxConsumers: number };
+  load: {
+    peers: number;
+    producers: number;
+    consumers: number;
+    /** Bits per second. */
+    bitrateIn: number;
+    /** Bits per second. */
+    bitrateOut: number;
+    /** 0 to 1, averaged over the node's workers. */
+    cpu: number;
+    workerPeers: number[];
+  };
+  state: 'active' | 'draining';
+  version: string;
+  /** Milliseconds since the epoch. */
+  updatedAt: number;
+}
+
+export interface NodesResponse {
+  nodes: NodeRecord[];
+  /** Ids of nodes whose record expired and that recovery has not removed yet. */
+  lost: string[];
+}
+
+export interface RoomSummary {
+  roomId: string;
+  state: string;
+  epoch: number;
+  createdAt: number | null;
+  nodeIds: string[];
+  participants: number;
+  producers: number;
+}
+
+export interface RoomsResponse {
+  rooms: RoomSummary[];
+}
+
+export interface PeerPlacement {
+  peerId: string;
+  identity: string | null;
+  workerIndex: number;
+  transports: number;
+  producers: { producerId: string; kind: string; paused: boolean }[];
+  consumers: number;
+}
+
+export interface NodePlacement {
+  nodeId: string;
+  reachable: boolean;
+  /** Reason the node could not describe itself; present when reachable is false. */
+  error?: string;
+  routers: { workerIndex: number; routerId: string }[];
+  peers: PeerPlacement[];
+  pipedProducers: { producerId: string; originNodeId: string; peerId: string }[];
+}
+
+export interface Participant {
+  peerId: string;
+  identity: string;
+  displayName?: string;
+  joinedAt: number;
+}
+
+export interface PlacementCandidate {
+  nodeId: string;
+  region?: string;
+  hostsRoom: boolean;
+  peers?: number;
+  consumers?: number;
+  /** 0 (idle) to 1 (full). */
+  score?: number;
+  excluded?: string;
+}
+
+export interface PlacementDecision {
+  at: number;
+  roomId: string;
+  rule: string;
+  epoch: number;
+  candidates: PlacementCandidate[];
+  nodeId?: string;
+  workerIndex?: number;
+  peerId?: string;
+  region?: string;
+  reason?: string;
+}
+
+export interface RoomPlacement {
+  roomId: string;
+  state: string;
+  epoch: number;
+  createdAt: number;
+  nodes: NodePlacement[];
+  participants: Participant[];
+  producers: { producerId: string; peerId: string; nodeId: string; kind: string; paused: boolean }[];
+  pipes: { fromNodeId: string; toNodeId: string; producerIds: string[] }[];
+  decisions: PlacementDecision[];
+}
+
+export interface DrainResponse {
+  nodeId: string;
+  state: string;
+  rooms: number;
+  peers: number;
+}
+
+export interface CancelDrainResponse {
+  nodeId: string;
+  state: string;
+}
+
+export interface MoveResponse {
+  roomId: string;
+  toNodeId: string;
+  epoch: number;
+  peers: number;
+}
