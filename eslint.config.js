@@ -14,6 +14,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Tests may print what they measured; services may not.
+    files: ['**/test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     // Plain CommonJS scripts: config files and test fixtures run as child processes.
     files: ['**/*.js'],
     languageOptions: {

@@ -19,6 +19,7 @@ export const clientEvents = [
   'setPreferredLayers',
   'restartIce',
   'resume',
+  'completeMigration',
   'leave',
 ] as const;
 
@@ -61,6 +62,8 @@ export const clientSchemas = {
   }),
   restartIce: z.object({ transportId: id }),
   resume: z.object({ sessionId: id }),
+  /** After a reconnectMedia with migrate: true, once the new media flows: the old node's media closes. */
+  completeMigration: z.object({}),
   leave: z.object({}),
 } satisfies Record<ClientEvent, z.ZodType>;
 

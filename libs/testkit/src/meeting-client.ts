@@ -14,6 +14,8 @@ interface JoinAnswer {
 
 interface NewConsumer {
   consumerId: string;
+  /** The node the consumer is on; one for the old media of a migrating client is ignored. */
+  nodeId?: string;
   producerId: string;
   peerId: string;
   kind: types.MediaKind;
@@ -28,13 +30,19 @@ export interface MeetingJoinOptions {
   subscribe?: boolean;
 }
 
+/** Longest a migrating client waits for media on its new node before it drops the old. */
+const MIGRATION_WAIT_MS = 3000;
+
 /**
  * A meeting participant in Node for tests: the signaling protocol over
  * socket.io and real WebRTC media through msc-node. It consumes what the
  * server offers and counts the RTP that arrives per remote producer.
  */
 export class MeetingTestClient {
-  /** Received streams by producer id. */
+  /**
+   * Received streams by consumer id: while a client migrates, an old and a
+   * new consumer of one producer both count.
+   */
   readonly received = new Map<string, ReceivedStream & { peerId: string }>();
   readonly publishedProducerIds: string[] = [];
   readonly errors: Error[] = [];
@@ -138,10 +146,47 @@ export class MeetingTestClient {
     this.signaling.socket.on('newConsumer', (data: NewConsumer) => {
       void this.accept(data).catch((error: Error) => this.errors.push(error));
     });
-    this.signaling.socket.on('reconnectMedia', (data: { reason: string; nodeId?: string; routerRtpCapabilities?: types.RtpCapabilities }) => {
-      this.reconnects.push({ at: Date.now(), reason: data.reason, nodeId: data.nodeId });
-      void this.rebuild(data.routerRtpCapabilities).catch((error: Error) => this.errors.push(error));
-    });
+    this.signaling.socket.on(
+      'reconnectMedia',
+      (data: { reason: string; nodeId?: string; migrate?: boolean; routerRtpCapabilities?: types.RtpCapabilities }) => {
+        this.reconnects.push({ at: Date.now(), reason: data.reason, nodeId: data.nodeId });
+        const rebuilt = data.migrate ? this.migrate(data.routerRtpCapabilities) : this.rebuild(data.routerRtpCapabilities);
+        void rebuilt.catch((error: Error) => this.errors.push(error));
+      },
+    );
+  }
+
+  /**
+   * Make-before-break: builds media on the new node while the old keeps
+   * flowing, waits until streams arrive there, then tells the server to
+   * close the old media and drops it.
+   */
+  private async migrate(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
+    if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
+
+    const old = this.peer;
+    const oldStreams = new Set(this.received.keys());
+    let ready!: () => void;
+    this.recvReady = new Promise((resolve) => (ready = resolve));
+    this.peer = new NodeWebRtcPeer();
+    await this.peer.load(routerRtpCapabilities);
+    this.sendOpened = false;
+
+    if (this.subscribes) await this.openReceive();
+    ready();
+    const kinds = this.publishedKinds.splice(0);
+    for (const kind of kinds) await this.publish(kind);
+
+    // Bounded wait for media on the new node before the old goes.
+    const deadline = Date.now() + MIGRATION_WAIT_MS;
+    while (Date.now() < deadline) {
+      const fresh = [...this.received.entries()].filter(([consumerId]) => !oldStreams.has(consumerId));
+      if (!this.subscribes || fresh.some(([, stream]) => stream.rtp.packets > 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await this.signaling.ok('completeMigration');
+    old.close();
   }
 
   /** Rebuilds media on the node the server placed this client on: new transports, the same tracks again. */
@@ -163,13 +208,14 @@ export class MeetingTestClient {
 
   private async accept(data: NewConsumer): Promise<void> {
     await this.recvReady;
+    if (data.nodeId !== undefined && data.nodeId !== this.nodeId) return;
     const stream = await this.peer.consume({
       id: data.consumerId,
       producerId: data.producerId,
       kind: data.kind,
       rtpParameters: data.rtpParameters,
     });
-    this.received.set(data.producerId, { ...stream, peerId: data.peerId });
+    this.received.set(data.consumerId, { ...stream, peerId: data.peerId });
     await this.signaling.ok('resumeConsumer', { consumerId: data.consumerId });
   }
 }

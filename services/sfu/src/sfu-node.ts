@@ -103,7 +103,8 @@ export class SfuNode {
 
     registerMediaMethods(this.rpcServer, this.media, this.pipes, this.guard());
     this.pipes.register(this.rpcServer);
-    this.rpcServer.method('node.drain', mediaSchemas.empty, () => this.drain('rpc'));
+    this.rpcServer.method('node.drain', mediaSchemas.drain, ({ deadlineSeconds }) => this.drain('rpc', deadlineSeconds));
+    this.rpcServer.method('node.undrain', mediaSchemas.empty, () => this.undrain());
     this.rpcServer.method('node.describe', mediaSchemas.empty, () => this.describe());
     this.rpcServer.method('node.rtpCapabilities', mediaSchemas.empty, () => this.rtpCapabilities);
     await this.rpcServer.start();
@@ -125,7 +126,7 @@ export class SfuNode {
    * read), keeps serving its rooms, and stops when the last router closes
    * or SFU_DRAIN_TIMEOUT passes.
    */
-  async drain(reason: string): Promise<{ state: NodeState; rooms: number; peers: number }> {
+  async drain(reason: string, deadlineSeconds = this.config.drainTimeoutSeconds): Promise<{ state: NodeState; rooms: number; peers: number }> {
     const load = this.media.load();
     if (this.stateValue === 'starting') {
       // Not in the cluster yet: nothing to drain.
@@ -135,7 +136,7 @@ export class SfuNode {
     if (this.stateValue !== 'active') return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
     this.stateValue = 'draining';
 
-    const deadline = Date.now() + this.config.drainTimeoutSeconds * 1000;
+    const deadline = Date.now() + deadlineSeconds * 1000;
     this.logger.info('drain started; the node takes no new peers', { reason, rooms: load.rooms, peers: load.peers, deadline });
     await this.registry.nodes.setState(this.config.nodeId, 'draining').catch((error: Error) => {
       // The next heartbeat carries the state too.
@@ -146,9 +147,22 @@ export class SfuNode {
     const poll = setInterval(() => {
       if (this.media.load().routers === 0) this.finishDrain('last router closed');
     }, DRAIN_POLL_MS);
-    const timeout = setTimeout(() => this.finishDrain('drain deadline reached'), this.config.drainTimeoutSeconds * 1000);
+    const timeout = setTimeout(() => this.finishDrain('drain deadline reached'), deadlineSeconds * 1000);
     this.drainTimers = [poll, timeout];
     return { state: this.stateValue, rooms: load.rooms, peers: load.peers };
+  }
+
+  /** Cancels a drain: the node takes new peers again. */
+  async undrain(): Promise<{ state: NodeState }> {
+    if (this.stateValue !== 'draining') return { state: this.stateValue };
+
+    for (const timer of this.drainTimers) clearTimeout(timer);
+    this.drainTimers = [];
+    this.stateValue = 'active';
+    await this.registry.nodes.setState(this.config.nodeId, 'active');
+    this.publishEvent({ type: 'nodeDrainCancelled' });
+    this.logger.info('drain cancelled; the node takes new peers again');
+    return { state: this.stateValue };
   }
 
   /** Stops everything; the record is removed so placement forgets the node at once. */

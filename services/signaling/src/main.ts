@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     void connections.onMediaLost(io, peers, nodeId, reason);
   };
   const onRoomClosed = (roomId: string, reason: string): void => void connections.onRoomClosed(io, roomId, reason);
-  const relay = new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, onMediaLost, onRoomClosed, logger);
+  const onRoomMove = (roomId: string, fromNodeId: string | undefined, reason: string): void =>
+    void connections.onRoomMove(io, roomId, fromNodeId, reason);
+  const relay = new NodeEventRelay(connection('node-events'), config.redis.prefix, notifier, onMediaLost, onRoomClosed, onRoomMove, logger);
 
   app.use(
     healthRouter({
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     }),
   );
   app.use(mediaConfigRouter(config, verifier, () => routerCapabilities(registry, rpc)));
-  app.use(adminRouter(registry, rpc, verifier));
+  app.use(adminRouter(registry, rpc, verifier, redis, config.redis.prefix));
 
   await listen(server, config.host, config.port, logger);
 

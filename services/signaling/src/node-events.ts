@@ -40,6 +40,7 @@ export class NodeEventRelay {
     private readonly notifier: Notifier,
     private readonly onMediaLost: (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string) => void,
     private readonly onRoomClosed: (roomId: string, reason: string) => void,
+    private readonly onRoomMove: (roomId: string, fromNodeId: string | undefined, reason: string) => void,
     logger: Logger,
   ) {
     this.logger = moduleLogger(logger, 'node-events');
@@ -72,6 +73,9 @@ export class NodeEventRelay {
       this.onMediaLost(event.peers ?? [], event.nodeId, 'media worker lost');
     } else if (event.type === 'nodeLost') {
       this.onMediaLost(event.peers ?? [], event.nodeId, 'media node lost');
+    } else if (event.type === 'roomMove' && event.roomId) {
+      const move = event as { fromNodeId?: string; reason?: string };
+      this.onRoomMove(event.roomId, move.fromNodeId, move.reason ?? 'room moved');
     } else if (event.type === notifications.roomClosed && event.roomId) {
       this.onRoomClosed(event.roomId, (event as { reason?: string }).reason ?? 'room closed');
     }

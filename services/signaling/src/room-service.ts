@@ -20,6 +20,8 @@ export interface JoinedPeer {
   peerId: string;
   nodeId: string;
   epoch: number;
+  /** While the peer migrates: the node its old media is still on, closed by completeMigration. */
+  previousNodeId?: string;
 }
 
 interface ConsumerInfo {
@@ -126,9 +128,9 @@ export class RoomService {
   }
 
   /** Makes paused consumers of every producer already in the room, after a receive transport exists. */
-  async consumeExisting(peer: JoinedPeer): Promise<ConsumerInfo[]> {
+  async consumeExisting(peer: JoinedPeer): Promise<(ConsumerInfo & { nodeId: string })[]> {
     const producers = (await this.registry.participants.producers(peer.roomId)).filter((producer) => producer.peerId !== peer.peerId);
-    const consumers: ConsumerInfo[] = [];
+    const consumers: (ConsumerInfo & { nodeId: string })[] = [];
 
     for (const producer of producers.slice(0, this.config.limits.maxConsumersPerPeer)) {
       try {
@@ -194,15 +196,16 @@ export class RoomService {
     await this.call(peer, paused ? 'producer.pause' : 'producer.resume', { producerId });
   }
 
-  async consume(peer: JoinedPeer, producerId: string): Promise<ConsumerInfo> {
+  async consume(peer: JoinedPeer, producerId: string): Promise<ConsumerInfo & { nodeId: string }> {
     const producer = await this.registry.participants.producer(peer.roomId, producerId);
     if (!producer) throw new ClientError(ErrorCode.ProducerNotFound, `producer ${producerId} is not in this room`);
 
-    return this.call<ConsumerInfo>(peer, 'consumer.create', {
+    const consumer = await this.call<ConsumerInfo>(peer, 'consumer.create', {
       producerId,
       producerNodeId: producer.nodeId,
       paused: true,
     });
+    return { ...consumer, nodeId: peer.nodeId };
   }
 
   async consumerAction(peer: JoinedPeer, method: string, params: Record<string, unknown>): Promise<void> {
@@ -241,8 +244,50 @@ export class RoomService {
     return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(peer.roomId, peer.peerId)) } };
   }
 
+  /**
+   * Moves a live peer to another node, make-before-break: the peer is placed
+   * again (a drained node is skipped, a moved room's new node preferred) and
+   * joins there, while its media on the old node keeps flowing until the
+   * client, receiving on the new node, sends completeMigration.
+   */
+  async migrate(claims: TokenClaims, peer: JoinedPeer): Promise<{ peer: JoinedPeer; answer: Record<string, unknown> } | undefined> {
+    if (peer.previousNodeId !== undefined) return undefined;
+
+    const participants = await this.registry.participants.count(peer.roomId);
+    const { placed, rtpCapabilities } = await this.placeAndJoin(peer.roomId, peer.peerId, randomUUID(), claims, participants);
+    if (placed.nodeId === peer.nodeId) return undefined;
+
+    const moved: JoinedPeer = { ...placed, sessionId: peer.sessionId, previousNodeId: peer.nodeId };
+    const session = await this.registry.sessions.get(peer.sessionId);
+    if (session) await this.registry.sessions.save({ ...session, nodeId: moved.nodeId, epoch: moved.epoch, lastSeenAt: Date.now() });
+    this.logger.info('peer migrating', { roomId: peer.roomId, peerId: peer.peerId, fromNodeId: peer.nodeId, nodeId: moved.nodeId });
+    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, migrate: true, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+  }
+
+  /** Ends a migration: the peer's media on its old node closes and its old producers leave the room. */
+  async completeMigration(peer: JoinedPeer): Promise<JoinedPeer> {
+    if (peer.previousNodeId === undefined) throw new ClientError(ErrorCode.InvalidState, 'no migration in progress');
+    const previous = peer.previousNodeId;
+
+    await this.rpc.call(previous, 'peer.close', { roomId: peer.roomId, peerId: peer.peerId }, this.config.rpcTimeoutMs).catch((error: Error) => {
+      this.logger.warn('could not close the old media of a migrated peer; reconciliation will', { roomId: peer.roomId, peerId: peer.peerId, nodeId: previous, error: error.message });
+    });
+    const old = (await this.registry.participants.producers(peer.roomId)).filter((producer) => producer.peerId === peer.peerId && producer.nodeId === previous);
+    for (const producer of old) {
+      await this.registry.participants.removeProducer(peer.roomId, producer.producerId);
+      this.notifier.toRoom(peer.roomId, notifications.producerClosed, { producerId: producer.producerId, peerId: peer.peerId }, peer.peerId);
+      this.webhooks.report({ type: 'track_unpublished', roomId: peer.roomId, participantId: peer.peerId, trackId: producer.producerId });
+    }
+
+    this.logger.info('peer migrated', { roomId: peer.roomId, peerId: peer.peerId, fromNodeId: previous, nodeId: peer.nodeId });
+    return { ...peer, previousNodeId: undefined };
+  }
+
   /** Closes the peer's media and tells the room; safe to call twice. */
   async leave(peer: JoinedPeer, reason: string): Promise<void> {
+    if (peer.previousNodeId !== undefined) {
+      await this.rpc.call(peer.previousNodeId, 'peer.close', { roomId: peer.roomId, peerId: peer.peerId }, this.config.rpcTimeoutMs).catch(() => undefined);
+    }
     await this.call(peer, 'peer.close', {}).catch((error: Error) => {
       // A node that is gone has closed the media already.
       this.logger.warn('could not close peer media on its node', { roomId: peer.roomId, peerId: peer.peerId, error: error.message });
@@ -301,7 +346,8 @@ export class RoomService {
             this.config.rpcTimeoutMs,
           );
           for (const { peerId, ...consumer } of result.consumers) {
-            this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId });
+            // nodeId tells a migrating client which of its two media sessions the consumer is on.
+            this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId, nodeId });
           }
         } catch (error) {
           this.logger.warn('could not make consumers on a node; its peers can ask with consume', {

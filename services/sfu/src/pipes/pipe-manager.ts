@@ -23,6 +23,7 @@ interface PipeLink {
   producerIds: Set<string>;
   /** Origin: the pipe consumers feeding the remote node, by producer id. */
   consumers: Map<string, Consumer>;
+  closing?: boolean;
 }
 
 export interface PipeManagerOptions {
@@ -137,7 +138,12 @@ export class PipeManager {
       appData: { ...result.appData, roomId, peerId: result.peerId, originNodeId },
     });
     link.producerIds.add(producerId);
-    producer.observer.once('close', () => link.producerIds.delete(producerId));
+    // However the piped producer ends (origin closed it, nobody here needs
+    // it), a link left carrying nothing is closed at both ends.
+    producer.observer.once('close', () => {
+      link.producerIds.delete(producerId);
+      if (link.producerIds.size === 0) void this.closeLink(link, true);
+    });
 
     this.media.room(roomId).addProducer({
       producer,
@@ -295,6 +301,8 @@ export class PipeManager {
   }
 
   private async closeLink(link: PipeLink, tellRemote: boolean): Promise<void> {
+    if (link.closing) return;
+    link.closing = true;
     link.transport.close();
     this.links.delete(linkKey(link.roomId, link.remoteNodeId));
     this.logger.info('pipe closed', { roomId: link.roomId, remoteNodeId: link.remoteNodeId });

@@ -102,4 +102,5 @@ export const mediaSchemas = {
   closePeer: z.object(peerRef),
   closeRoom: z.object({ roomId: id }),
   empty: z.object({}),
+  drain: z.object({ deadlineSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional() }),
 };

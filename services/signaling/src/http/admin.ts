@@ -1,10 +1,11 @@
 import { Router } from 'express';
 
 import { ErrorCode } from '@sfu-cluster/protocol';
-import type { Registry } from '@sfu-cluster/registry';
+import type { Redis, Registry } from '@sfu-cluster/registry';
 import type { RpcClient } from '@sfu-cluster/rpc';
 
 import type { TokenVerifier } from '../auth';
+import { adminActionsRouter } from './admin-actions';
 import { requireToken } from './require-token';
 
 interface NodeDescription {
@@ -26,9 +27,10 @@ const DESCRIBE_TIMEOUT_MS = 2000;
  * room's placement: which peers and producers are on which node and worker,
  * and the pipes between nodes. Field names are documented in the README.
  */
-export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenVerifier): Router {
+export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenVerifier, publisher: Redis, prefix: string): Router {
   const router = Router();
   router.use('/api/v1/admin', requireToken(verifier, 'admin'));
+  router.use(adminActionsRouter(registry, rpc, publisher, prefix));
 
   router.get('/api/v1/admin/nodes', async (_req, res) => {
     const [nodes, lost] = await Promise.all([registry.nodes.list(), registry.nodes.expiredNodeIds()]);

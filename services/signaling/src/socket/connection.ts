@@ -192,6 +192,10 @@ export class ConnectionHandler {
       setPreferredLayers: async (socket, payload: Record<string, unknown>) => {
         await this.rooms.consumerAction(joined(socket), 'consumer.setPreferredLayers', payload);
       },
+      completeMigration: async (socket) => {
+        const data = socket.data as SocketData;
+        data.peer = await this.rooms.completeMigration(joined(socket));
+      },
       leave: async (socket) => {
         const peer = joined(socket);
         (socket.data as SocketData).peer = undefined;
@@ -227,6 +231,28 @@ export class ConnectionHandler {
           });
           socket.emit(notifications.reconnectMedia, { reason, error: body });
         }
+      }
+    }
+  }
+
+  /**
+   * Migrates this node's sockets of a room off a node (drain) or onto the
+   * room's new node (move): each client gets reconnectMedia with migrate:
+   * true and builds its new media before it drops the old.
+   */
+  async onRoomMove(io: Server, roomId: string, fromNodeId: string | undefined, reason: string): Promise<void> {
+    for (const socket of await io.local.in(socketRooms.room(roomId)).fetchSockets()) {
+      const data = socket.data as SocketData;
+      if (!data.peer || data.peer.roomId !== roomId) continue;
+      if (fromNodeId !== undefined && data.peer.nodeId !== fromNodeId) continue;
+
+      try {
+        const result = await this.rooms.migrate(data.claims, data.peer);
+        if (!result) continue;
+        data.peer = result.peer;
+        socket.emit(notifications.reconnectMedia, { reason, ...result.answer });
+      } catch (error) {
+        this.logger.warn('could not migrate a peer; it stays where it is', { roomId, peerId: data.peer.peerId, error: toErrorBody(error).body.message });
       }
     }
   }
