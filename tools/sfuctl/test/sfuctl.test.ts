@@ -48,7 +48,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
     const result = await sfuctl('room', ROOM);
 
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout).toContain(`room ${ROOM}`);
     expect(result.stdout).toContain('node sfu-1');
     expect(result.stdout).toContain('node sfu-2');
@@ -64,7 +64,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
     const reference = (await adminGet(`/api/v1/admin/rooms/${ROOM}`)).body as { decisions: { rule: string; nodeId?: string }[] };
     const result = await sfuctl('room', ROOM, '--why');
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(reference.decisions.length).toBeGreaterThanOrEqual(2);
     expect(result.stdout).toContain('placement decisions, newest first');
     expect(result.stdout).toContain('CANDIDATE');
@@ -108,7 +108,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
       const result = await sfuctl(...args, '--json');
       const direct = await adminGet(path);
 
-      expect(result.status).toBe(0);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
       expect(direct.status).toBe(200);
       expect({ args, printed: JSON.parse(result.stdout) as unknown }).toEqual({ args, printed: direct.body });
     }
@@ -126,7 +126,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
       const result = await sfuctl(...args, '--json');
       const direct = await adminGet('/api/v1/admin/nodes');
 
-      expect(result.status).toBe(0);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
       expect({ args, printed: stable(JSON.parse(result.stdout)) }).toEqual({ args, printed: stable(direct.body) });
     }
   });
@@ -134,7 +134,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
   test('nodes lists both nodes at capacity', async () => {
     const result = await sfuctl('nodes');
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NODE\s+STATE\s+REGION\s+PEERS\s+CONSUMERS\s+CPU\s+IN\s+OUT\s+VERSION\s+AGE$/);
     expect(lines.find((line) => line.startsWith('sfu-1 '))).toMatch(/ active .* 1\/1 /);
@@ -144,7 +144,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
   test('rooms lists the room on two nodes', async () => {
     const result = await sfuctl('rooms');
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     const row = result.stdout.split('\n').find((line) => line.startsWith(`${ROOM} `));
     expect(row).toBeDefined();
     expect(row).toMatch(/sfu-1,sfu-2|sfu-2,sfu-1/);
@@ -154,7 +154,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
   test('peers shows each participant on its node', async () => {
     const result = await sfuctl('peers', ROOM);
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     for (const client of clients) {
       const row = result.stdout.split('\n').find((line) => line.startsWith(client.peerId));
       expect(row).toBeDefined();
@@ -165,7 +165,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
   test('top --once prints both nodes', async () => {
     const result = await sfuctl('top', '--once');
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout).toContain('2 nodes: 2 active, 0 draining, 0 lost');
     expect(result.stdout).toMatch(/^sfu-1 +active/m);
     expect(result.stdout).toMatch(/^sfu-2 +active/m);
@@ -174,14 +174,14 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
 
   test('token prints a token the admin API accepts', async () => {
     const result = await runCli(['token', '--room', '*', '--identity', 'ops', '--admin', '--json']);
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     const { token: minted } = JSON.parse(result.stdout) as { token: string };
 
     const response = await fetch(`${url}/api/v1/admin/nodes`, { headers: { authorization: `Bearer ${minted}` } });
     expect(response.status).toBe(200);
 
     const plain = await runCli(['token', '--room', ROOM, '--identity', 'carol']);
-    expect(plain.status).toBe(0);
+    expect({ status: plain.status, stderr: plain.stderr }).toEqual({ status: 0, stderr: '' });
     expect(plain.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
@@ -250,7 +250,7 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
   test('help exits 0 and lists every command', async () => {
     const result = await runCli(['--help']);
 
-    expect(result.status).toBe(0);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     for (const name of ['nodes', 'rooms', 'room', 'peers', 'top', 'drain', 'move', 'token']) expect(result.stdout).toContain(`\n  ${name}`);
   });
 });
