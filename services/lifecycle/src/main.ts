@@ -7,7 +7,7 @@ import { openRoomQueue, queues, scheduleReconciliation } from '@sfu-cluster/jobs
 import { createLogger, moduleLogger } from '@sfu-cluster/logger';
 import { createRedis, createRegistry, redisStatus, reportRedisErrors, waitForRedis } from '@sfu-cluster/registry';
 import { RpcClient } from '@sfu-cluster/rpc';
-import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
+import { closeServer, createProcessMetrics, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
 import { LostNodeWatcher } from './rooms/lost-node-watcher';
 import { startRoomWorker } from './rooms/room-worker';
@@ -38,13 +38,14 @@ async function main(): Promise<void> {
 
   const roomQueue = openRoomQueue(redis, config.redis.prefix);
   const context = { registry, rpc, redis: registryRedis, queueRedis: redis, prefix: config.redis.prefix, logger };
-  const worker = startRoomWorker(context, redis.duplicate({ maxRetriesPerRequest: null }), roomQueue);
+  const app = express();
+  const metrics = createProcessMetrics(app, { service: 'lifecycle', node: nodeId });
+  const worker = startRoomWorker(context, redis.duplicate({ maxRetriesPerRequest: null }), roomQueue, metrics);
   const watcher = new LostNodeWatcher(registryRedis, registry, roomQueue, moduleLogger(logger, 'lost-nodes'));
 
   const webhooks = startWebhookWorker({ redis, redisPrefix: config.redis.prefix, config: config.webhooks, logger });
 
   let started = false;
-  const app = express();
   app.use(
     healthRouter({
       health: () => ({ service: 'lifecycle', nodeId, redis: redisStatus(redis), queue: queues.rooms }),

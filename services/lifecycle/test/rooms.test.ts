@@ -52,6 +52,12 @@ describe('room lifecycle', () => {
     await waitFor('room closed', async () => !(await registry.participants.roomIds()).includes('empty-1') && (await registry.rooms.get('empty-1')) === undefined, 6000);
   });
 
+  test('metrics count finished room jobs', async () => {
+    const text = await (await fetch(`${cluster.lifecycle!.url}/metrics`)).text();
+
+    expect(text).toMatch(/lifecycle_room_jobs_total\{[^}]*job="close-empty-room"[^}]*outcome="completed"[^}]*\} [1-9]/);
+  });
+
   test('join within the timeout keeps the room open', async () => {
     await joinAndLeave('empty-2', 'alice');
     await sleep(1000);

@@ -9,11 +9,12 @@ import { openRoomQueue } from '@sfu-cluster/jobs';
 import { createLogger } from '@sfu-cluster/logger';
 import { createRedis, createRegistry, redisStatus, reportRedisErrors, waitForRedis, type Redis } from '@sfu-cluster/registry';
 import { RpcClient } from '@sfu-cluster/rpc';
-import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
+import { closeServer, createProcessMetrics, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
 import { TokenVerifier } from './auth';
 import { adminRouter } from './http/admin';
 import { mediaConfigRouter } from './http/media-config';
+import { createSignalingMetrics } from './metrics';
 import { NodeEventRelay } from './node-events';
 import { Notifier } from './notifier';
 import { RoomService } from './room-service';
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
   const roomQueue = openRoomQueue(queueConnection, config.redis.prefix);
   const webhooks = new WebhookReporter(queueConnection, config.redis.prefix, logger);
   const rooms = new RoomService(config, registry, rpc, notifier, roomQueue, webhooks, logger);
-  const connections = new ConnectionHandler(config, verifier, rooms, registry, logger);
+  const metrics = createSignalingMetrics(createProcessMetrics(app, { service: 'signaling', node: nodeId }), () => io.engine.clientsCount);
+  const connections = new ConnectionHandler(config, verifier, rooms, registry, logger, metrics);
   connections.attach(io);
   const onMediaLost = (peers: { roomId: string; peerId: string }[], nodeId: string, reason: string): void => {
     void connections.onMediaLost(io, peers, nodeId, reason);

@@ -72,4 +72,13 @@ describe('meeting across two signaling and two SFU nodes', () => {
     await bob.publish('audio');
     await alice.signaling.waitForNotification('newConsumer', (data) => data.peerId === bob.peerId);
   });
+
+  test('metrics count joins and events', async () => {
+    const text = await (await fetch(`${cluster.signaling[1]!.url}/metrics`)).text();
+
+    expect(text).toMatch(/signaling_joins_total\{[^}]*outcome="ok"[^}]*\} [1-9]/);
+    expect(text).toMatch(/signaling_events_total\{[^}]*event="produce"[^}]*outcome="ok"[^}]*\} [1-9]/);
+    expect(text).toMatch(/signaling_sockets\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/process_cpu_seconds_total/);
+  });
 });

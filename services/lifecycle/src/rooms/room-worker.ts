@@ -1,4 +1,5 @@
 import { Worker, type Job, type Queue } from 'bullmq';
+import { Counter, type Registry } from 'prom-client';
 
 import { bullPrefix, queues, roomJobIds, roomJobs, type CloseEmptyRoomJob, type EndRoomJob, type RecoverNodeJob } from '@sfu-cluster/jobs';
 import type { Redis } from '@sfu-cluster/registry';
@@ -9,12 +10,21 @@ import { recoverNode } from './recover-node';
 import type { RoomJobContext } from './room-context';
 
 /** Runs the rooms queue's jobs: empty-room close, room end, lost-node recovery and reconciliation. */
-export function startRoomWorker(context: RoomJobContext, connection: Redis, queue: Queue): Worker {
+export function startRoomWorker(context: RoomJobContext, connection: Redis, queue: Queue, metrics: Registry): Worker {
   const worker = new Worker(queues.rooms, (job: Job) => run(context, queue, job), {
     connection,
     prefix: bullPrefix(context.prefix),
     concurrency: 4,
   });
+
+  const jobs = new Counter({
+    name: 'lifecycle_room_jobs_total',
+    help: 'room jobs run, by job name and outcome (completed or failed)',
+    labelNames: ['job', 'outcome'],
+    registers: [metrics],
+  });
+  worker.on('completed', (job) => jobs.inc({ job: job.name, outcome: 'completed' }));
+  worker.on('failed', (job) => jobs.inc({ job: job?.name ?? 'unknown', outcome: 'failed' }));
 
   worker.on('failed', (job, error) => {
     context.logger.error('room job failed; BullMQ retries it with backoff', { jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, error: error.message });

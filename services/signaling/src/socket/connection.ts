@@ -17,6 +17,7 @@ import { bearerToken, type TokenVerifier } from '../auth';
 import { socketRooms } from '../channels';
 import { ClientError, toErrorBody } from '../errors';
 import type { JoinedPeer, RoomService } from '../room-service';
+import type { SignalingMetrics } from '../metrics';
 import { RateLimiter } from './rate-limiter';
 
 interface SocketData {
@@ -46,6 +47,7 @@ export class ConnectionHandler {
     private readonly rooms: RoomService,
     private readonly registry: Registry,
     logger: Logger,
+    private readonly metrics?: SignalingMetrics,
   ) {
     this.logger = moduleLogger(logger, 'sockets');
     this.handlers = this.createHandlers();
@@ -124,16 +126,26 @@ export class ConnectionHandler {
       return;
     }
 
+    const timer = this.metrics?.eventSeconds.startTimer({ event });
     try {
       const result = await this.handlers[event as ClientEvent](socket, parsed.data as never);
       reply({ ok: true, ...(result ?? {}) });
+      this.count(event, 'ok');
     } catch (error) {
       const { body, unexpected } = toErrorBody(error);
+      this.count(event, body.code);
       const fields = { event, socketId: socket.id, roomId: data.peer?.roomId, peerId: data.peer?.peerId, code: body.code, error: (error as Error).message };
       if (unexpected) this.logger.error('event failed', fields);
       else this.logger.debug('event refused', fields);
       reply({ ok: false, error: body });
+    } finally {
+      timer?.();
     }
+  }
+
+  private count(event: string, outcome: string): void {
+    this.metrics?.events.inc({ event, outcome });
+    if (event === 'join') this.metrics?.joins.inc({ outcome });
   }
 
   private createHandlers(): Record<ClientEvent, Handler> {
