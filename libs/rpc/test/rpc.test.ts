@@ -5,19 +5,11 @@ import { z } from 'zod';
 
 import { createLogger } from '@sfu-cluster/logger';
 import { RpcClient, RpcError, RpcServer } from '@sfu-cluster/rpc';
-import { ManagedProcess, startRedis, type RedisServer } from '@sfu-cluster/testkit';
+import { ManagedProcess, rejectionOf, startRedis, type RedisServer } from '@sfu-cluster/testkit';
 
 const logger = createLogger({ service: 'test', level: 'error' });
 
-async function rejection(promise: Promise<unknown>): Promise<RpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RpcError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<RpcError> => rejectionOf(promise, RpcError);
 
 describe('rpc over redis', () => {
   let redisServer: RedisServer;

@@ -1,6 +1,6 @@
 export { startCluster, freeMediaPortBase, type ClusterOptions, type LocalCluster, type ClusterProcess, type SfuNodeProcess } from './cluster';
 export { startRedis, type RedisServer, type RedisServerOptions } from './redis-server';
-export { ManagedProcess, type ManagedProcessOptions, type ExitStatus } from './process';
+export { ManagedProcess, isProcessAlive, type ManagedProcessOptions, type ExitStatus } from './process';
 export { freePort, isTcpPortFree, isUdpPortFree } from './ports';
 export { waitFor, sleep, WaitAborted } from './wait';
 export { workerBin } from './worker-bin';
@@ -11,3 +11,4 @@ export { RtpSender, RtpReceiver, type RtpSenderOptions } from './rtp-endpoints';
 export * from './webrtc';
 export { SignalingTestClient, type Notification } from './signaling-client';
 export { MeetingTestClient, type MeetingJoinOptions } from './meeting-client';
+export { rejectionOf } from './rejection';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { startCluster, type LocalCluster } from './cluster';
 import { freePort, isTcpPortFree } from './ports';
+import { isProcessAlive } from './process';
 
 export interface LocalClusterOptions {
   /** Where the local Redis keeps its append-only file between runs. */
@@ -86,10 +87,10 @@ function stopLeftovers(dir: string): void {
     return;
   }
 
-  if (isAlive(recorded.launcher)) {
+  if (isProcessAlive(recorded.launcher)) {
     throw new Error(`another local cluster runs (launcher pid ${recorded.launcher}); stop it with Ctrl-C first`);
   }
-  const left = recorded.pids.filter(isAlive);
+  const left = recorded.pids.filter(isProcessAlive);
   for (const pid of left) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -99,15 +100,6 @@ function stopLeftovers(dir: string): void {
   }
   if (left.length > 0) process.stderr.write(`stopped ${left.length} processes left by an earlier npm start\n`);
   rmSync(pidFile(dir), { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function checkPortsFree(): Promise<void> {

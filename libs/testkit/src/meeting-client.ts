@@ -162,20 +162,9 @@ export class MeetingTestClient {
    * close the old media and drops it.
    */
   private async migrate(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
-    if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
-
     const old = this.peer;
     const oldStreams = new Set(this.received.keys());
-    let ready!: () => void;
-    this.recvReady = new Promise((resolve) => (ready = resolve));
-    this.peer = new NodeWebRtcPeer();
-    await this.peer.load(routerRtpCapabilities);
-    this.sendOpened = false;
-
-    if (this.subscribes) await this.openReceive();
-    ready();
-    const kinds = this.publishedKinds.splice(0);
-    for (const kind of kinds) await this.publish(kind);
+    await this.buildSession(routerRtpCapabilities);
 
     // Bounded wait for media on the new node before the old goes.
     const deadline = Date.now() + MIGRATION_WAIT_MS;
@@ -189,11 +178,16 @@ export class MeetingTestClient {
     old.close();
   }
 
-  /** Rebuilds media on the node the server placed this client on: new transports, the same tracks again. */
+  /** Rebuilds media on the node the server placed this client on, after the old one is gone. */
   private async rebuild(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
+    this.peer.close();
+    await this.buildSession(routerRtpCapabilities);
+  }
+
+  /** A new media session on the current node: new transports, the same tracks again. */
+  private async buildSession(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
     if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
 
-    this.peer.close();
     let ready!: () => void;
     this.recvReady = new Promise((resolve) => (ready = resolve));
     this.peer = new NodeWebRtcPeer();

@@ -19,6 +19,16 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
+/** True while a process with this id exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Lines kept per process for waitForLine and for failure reports. */
 const KEPT_LINES = 2000;
 

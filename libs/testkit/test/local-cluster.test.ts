@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
+  isProcessAlive,
   isTcpPortFree,
   isUdpPortFree,
   ManagedProcess,
@@ -36,15 +37,6 @@ function descendants(pid: number): number[] {
     }
   }
   return found;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function health(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -107,7 +99,7 @@ describe('npm start launcher', () => {
       const status = await launcher.waitForExit(30_000);
 
       expect(status.code).toBe(0);
-      await waitFor('every child to exit', () => children.every((pid) => !isAlive(pid)), 5_000);
+      await waitFor('every child to exit', () => children.every((pid) => !isProcessAlive(pid)), 5_000);
       for (const port of ports) expect(await isTcpPortFree(port)).toBe(true);
       for (const port of [40000, 45000]) expect(await isUdpPortFree(port)).toBe(true);
     } finally {

@@ -1,5 +1,5 @@
 import { RpcError } from '@sfu-cluster/rpc';
-import { waitFor } from '@sfu-cluster/testkit';
+import { rejectionOf, waitFor } from '@sfu-cluster/testkit';
 
 import { SfuTestbed, type NodeEvent } from './harness';
 
@@ -12,15 +12,7 @@ async function health(testbed: SfuTestbed, index: number): Promise<Health> {
   return (await (await fetch(`${testbed.cluster.sfu[index]!.url}/api/v1/health`)).json()) as Health;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RpcError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>): Promise<RpcError> => rejectionOf(promise, RpcError);
 
 describe('sfu node faults', () => {
   let testbed: SfuTestbed;
