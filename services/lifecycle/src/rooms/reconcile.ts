@@ -61,11 +61,17 @@ async function removeStaleRouters(context: RoomJobContext, roomId: string, liveN
 
 async function removeOrphanParticipants(context: RoomJobContext, roomId: string): Promise<number> {
   let removed = 0;
+  const placedOn = new Map((await context.registry.rooms.peers(roomId)).map((peer) => [peer.peerId, peer.nodeId]));
 
   for (const participant of await context.registry.participants.list(roomId)) {
     if (participant.sessionId === undefined) continue;
     if (await context.registry.sessions.get(participant.sessionId)) continue;
 
+    // Its media may still run on its node: nobody is left to close it otherwise.
+    const nodeId = placedOn.get(participant.peerId);
+    if (nodeId !== undefined) {
+      await context.rpc.call(nodeId, 'peer.close', { roomId, peerId: participant.peerId }, DESCRIBE_TIMEOUT_MS).catch(() => undefined);
+    }
     await context.registry.participants.remove(roomId, participant.peerId);
     await context.registry.rooms.removePeer(roomId, participant.peerId);
     context.logger.info('removed a participant whose session expired', { roomId, peerId: participant.peerId });
