@@ -70,7 +70,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeFetchError(error: unknown): string {
+/** Returns the reason a fetch() failed: the system error code, such as ECONNREFUSED, when there is one. */
+export function describeFetchError(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${REQUEST_TIMEOUT_MS / 1000} s`;
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? (error as Error).message;

@@ -3,6 +3,7 @@ import { AdminClient } from './admin-client';
 import { parseCommandLine } from './args';
 import { resolveAdminToken } from './auth';
 import { stringOption, type Command, type CommandContext, type OptionValues } from './command';
+import { doctorCommand } from './commands/doctor';
 import { drainCommand } from './commands/drain';
 import { moveCommand } from './commands/move';
 import { nodesCommand } from './commands/nodes';
@@ -15,7 +16,7 @@ import { ApiError, ExitCode, UsageError } from './errors';
 import { paletteFor } from './format/color';
 import { DEFAULT_URL, formatUsage } from './usage';
 
-const commands: Command[] = [nodesCommand, roomsCommand, roomCommand, peersCommand, topCommand, drainCommand, moveCommand, tokenCommand];
+const commands: Command[] = [nodesCommand, roomsCommand, roomCommand, peersCommand, topCommand, drainCommand, moveCommand, tokenCommand, doctorCommand];
 
 /** Runs one command line and resolves with the exit status; writes only to stdout and stderr. */
 async function main(argv: string[]): Promise<number> {
