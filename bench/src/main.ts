@@ -1,0 +1,93 @@
+// npm run bench [-- --only NAME[,NAME] --duration SECONDS --out DIR ...]: runs
+// the benchmarks one after another, prints one table with every bar met or
+// missed, and writes bench/results/<name>.json per benchmark.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { runPlacementBench } from './placement';
+import { renderTable, writeResult, type BenchResult } from './result';
+
+const repoRoot = join(__dirname, '..', '..');
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --only NAMES          comma-separated benchmarks to run (default: all): placement
+  --duration SECONDS    measured seconds per benchmark and per baseline (default 10)
+  --out DIR             directory of the JSON results (default bench/results)
+  --nodes N             placement: node records (default 1000)
+  --rooms N             placement: rooms seeded before the measurement (default 100000)
+  --seed-nodes N        placement: nodes registered while rooms are seeded (default 10)
+  --clients N           placement: concurrent clients, and redis-benchmark -c (default 8)
+  --help                print this text
+`;
+
+const BENCHMARKS = ['placement'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`invalid --${name} ${text}: use an integer of 1 or more`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', default: BENCHMARKS.join(',') },
+      duration: { type: 'string', default: '10' },
+      out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
+      nodes: { type: 'string', default: '1000' },
+      rooms: { type: 'string', default: '100000' },
+      'seed-nodes': { type: 'string', default: '10' },
+      clients: { type: 'string', default: '8' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+
+  const selected = values.only.split(',').map((name) => name.trim());
+  for (const name of selected) {
+    if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}": use one of ${BENCHMARKS.join(', ')}`);
+  }
+  const durationSeconds = positiveInteger('duration', values.duration);
+
+  const runs: Record<BenchmarkName, () => Promise<BenchResult>> = {
+    placement: () =>
+      runPlacementBench({
+        nodes: positiveInteger('nodes', values.nodes),
+        rooms: positiveInteger('rooms', values.rooms),
+        seedNodes: positiveInteger('seed-nodes', values['seed-nodes']),
+        clients: positiveInteger('clients', values.clients),
+        durationSeconds,
+        newRoomShare: 0.1,
+        log,
+      }),
+  };
+
+  // One at a time: each benchmark measures CPU, and two would measure each other.
+  const results: BenchResult[] = [];
+  for (const name of BENCHMARKS.filter((benchmark) => selected.includes(benchmark))) {
+    log(`${name}: starting`);
+    const result = await runs[name]();
+    log(`${name}: wrote ${writeResult(values.out, result)}`);
+    results.push(result);
+  }
+
+  process.stdout.write(`\n${renderTable(results)}\n`);
+  for (const result of results) {
+    for (const note of result.notes) process.stdout.write(`\n${result.name}: ${note}`);
+  }
+  process.stdout.write('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
