@@ -1,0 +1,194 @@
+import { Device, type types } from 'mediasoup-client';
+
+import type { SignalingChannel } from './signaling';
+import type { NewConsumerNotice, RemoteTrack, TrackSource } from './types';
+
+/** ICE restarts tried per transport before its failure is left to reconnectMedia. */
+const MAX_ICE_RESTARTS = 3;
+
+/** Simulcast layers for a camera: a quarter, a half and full resolution. */
+const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+export interface MediaSessionHooks {
+  onTrack(track: RemoteTrack): void;
+  onTrackEnded(track: { consumerId: string; peerId: string; kind: types.MediaKind }): void;
+  onTransportState(direction: 'send' | 'recv', state: RTCPeerConnectionState): void;
+  onError(error: Error): void;
+}
+
+interface TransportAnswer {
+  transportId: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+/**
+ * The media of one client on one SFU node: a mediasoup-client Device, a send
+ * and a receive transport, and their producers and consumers. A migrating
+ * client keeps two sessions until the new one carries media.
+ */
+export class MediaSession {
+  readonly device = new Device();
+  readonly producers = new Map<TrackSource, types.Producer>();
+  readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string }>();
+  /**
+   * Settles once the receive transport exists. A newConsumer sent through
+   * another signaling node can arrive before the createTransport response.
+   */
+  readonly recvReady: Promise<void>;
+  private markRecvReady!: () => void;
+  private sendTransport?: types.Transport;
+  private recvTransport?: types.Transport;
+  private closed = false;
+
+  constructor(
+    readonly nodeId: string,
+    private readonly signaling: SignalingChannel,
+    private readonly iceServers: RTCIceServer[],
+    private readonly hooks: MediaSessionHooks,
+  ) {
+    this.recvReady = new Promise((resolve) => (this.markRecvReady = resolve));
+  }
+
+  async load(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
+    await this.device.load({ routerRtpCapabilities });
+  }
+
+  /** Opens the receive transport; the server then sends a newConsumer for every producer in the room. */
+  async openReceive(): Promise<void> {
+    const answer = await this.signaling.request<TransportAnswer>('createTransport', {
+      direction: 'recv',
+      rtpCapabilities: this.device.rtpCapabilities,
+    });
+
+    this.recvTransport = this.device.createRecvTransport({ ...this.transportOptions(answer) });
+    this.wireTransport(this.recvTransport, 'recv');
+    this.markRecvReady();
+  }
+
+  async publish(source: TrackSource, track: MediaStreamTrack, simulcast = false): Promise<types.Producer> {
+    const transport = this.sendTransport ?? (await this.openSend());
+
+    const producer = await transport.produce({
+      track,
+      encodings: simulcast ? SIMULCAST_ENCODINGS : undefined,
+      codecOptions: track.kind === 'video' ? { videoGoogleStartBitrate: 1000 } : undefined,
+      appData: { source },
+      // The caller owns the track: a rebuild after reconnectMedia publishes it again.
+      stopTracks: false,
+    });
+
+    this.producers.set(source, producer);
+    return producer;
+  }
+
+  async unpublish(source: TrackSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer) return;
+
+    this.producers.delete(source);
+    producer.close();
+    await this.signaling.request('closeProducer', { producerId: producer.id });
+  }
+
+  async setPaused(source: TrackSource, paused: boolean): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer) return;
+
+    if (paused) producer.pause();
+    else producer.resume();
+    await this.signaling.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  }
+
+  /** Consumes a server-made consumer and resumes it once the track exists. */
+  async consume(notice: NewConsumerNotice): Promise<void> {
+    if (!this.recvTransport || this.closed) return;
+
+    const consumer = await this.recvTransport.consume({
+      id: notice.consumerId,
+      producerId: notice.producerId,
+      kind: notice.kind,
+      rtpParameters: notice.rtpParameters,
+    });
+    this.consumers.set(consumer.id, { consumer, peerId: notice.peerId });
+    consumer.on('trackended', () => this.closeConsumer(consumer.id));
+
+    this.hooks.onTrack({ consumerId: consumer.id, producerId: notice.producerId, peerId: notice.peerId, kind: notice.kind, track: consumer.track });
+    await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  closeConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+
+    this.consumers.delete(consumerId);
+    entry.consumer.close();
+    this.hooks.onTrackEnded({ consumerId, peerId: entry.peerId, kind: entry.consumer.kind });
+  }
+
+  /** Closes both transports and every producer and consumer; idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+
+    for (const consumerId of [...this.consumers.keys()]) this.closeConsumer(consumerId);
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+  }
+
+  get transports(): types.Transport[] {
+    return [this.sendTransport, this.recvTransport].filter((transport): transport is types.Transport => transport !== undefined);
+  }
+
+  private async openSend(): Promise<types.Transport> {
+    const answer = await this.signaling.request<TransportAnswer>('createTransport', { direction: 'send' });
+
+    const transport = this.device.createSendTransport(this.transportOptions(answer));
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.signaling
+        .request<{ producerId: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    this.wireTransport(transport, 'send');
+    this.sendTransport = transport;
+    return transport;
+  }
+
+  private transportOptions(answer: TransportAnswer): types.TransportOptions {
+    return {
+      id: answer.transportId,
+      iceParameters: answer.iceParameters,
+      iceCandidates: answer.iceCandidates,
+      dtlsParameters: answer.dtlsParameters,
+      iceServers: this.iceServers,
+    };
+  }
+
+  private wireTransport(transport: types.Transport, direction: 'send' | 'recv'): void {
+    let restarts = 0;
+
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      this.hooks.onTransportState(direction, state);
+      if (state !== 'failed' || this.closed || restarts >= MAX_ICE_RESTARTS) return;
+
+      restarts++;
+      this.restartIce(transport).catch((error: Error) => this.hooks.onError(error));
+    });
+  }
+
+  private async restartIce(transport: types.Transport): Promise<void> {
+    const { iceParameters } = await this.signaling.request<{ iceParameters: types.IceParameters }>('restartIce', {
+      transportId: transport.id,
+    });
+    await transport.restartIce({ iceParameters });
+  }
+}
