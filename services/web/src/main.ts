@@ -7,8 +7,8 @@ import { loadOrExit, loadWebConfig } from '@sfu-cluster/config';
 import { createLogger } from '@sfu-cluster/logger';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
-/** Built browser files; the meeting room and console are added by later work. */
-const PUBLIC_DIR = join(__dirname, '..', 'public');
+/** The meeting room page, built by Vite from src/app into dist/public. */
+const PUBLIC_DIR = join(__dirname, 'public');
 
 async function main(): Promise<void> {
   const config = loadOrExit(loadWebConfig, 'web');

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig } from 'vite';
+
+/** Builds the meeting room page into dist/public, which the web server serves. */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/public', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+});
