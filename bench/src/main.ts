@@ -6,22 +6,27 @@ import { parseArgs } from 'node:util';
 
 import { runPlacementBench } from './placement';
 import { renderTable, writeResult, type BenchResult } from './result';
+import { runWireBench } from './wire';
+import { SHAPES } from './workload';
 
 const repoRoot = join(__dirname, '..', '..');
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only NAMES          comma-separated benchmarks to run (default: all): placement
+  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire
   --duration SECONDS    measured seconds per benchmark and per baseline (default 10)
   --out DIR             directory of the JSON results (default bench/results)
   --nodes N             placement: node records (default 1000)
   --rooms N             placement: rooms seeded before the measurement (default 100000)
   --seed-nodes N        placement: nodes registered while rooms are seeded (default 10)
   --clients N           placement: concurrent clients, and redis-benchmark -c (default 8)
+  --shape NAME          wire: workload shape, audio, video or livestream (default video)
+  --subscribers N       wire: subscribers, each consuming every publisher (default 10)
+  --warmup SECONDS      wire: seconds of media before the measured window (default 2)
   --help                print this text
 `;
 
-const BENCHMARKS = ['placement'] as const;
+const BENCHMARKS = ['placement', 'wire'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function log(line: string): void {
@@ -44,6 +49,9 @@ async function main(): Promise<void> {
       rooms: { type: 'string', default: '100000' },
       'seed-nodes': { type: 'string', default: '10' },
       clients: { type: 'string', default: '8' },
+      shape: { type: 'string', default: 'video' },
+      subscribers: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,6 +65,13 @@ async function main(): Promise<void> {
     if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}": use one of ${BENCHMARKS.join(', ')}`);
   }
   const durationSeconds = positiveInteger('duration', values.duration);
+  const shape = SHAPES[values.shape as keyof typeof SHAPES];
+  if (shape === undefined) throw new Error(`invalid --shape ${values.shape}: use ${Object.keys(SHAPES).join(', ')}`);
+  const forwardingWindow = {
+    subscribers: positiveInteger('subscribers', values.subscribers),
+    warmupSeconds: positiveInteger('warmup', values.warmup),
+    durationSeconds,
+  };
 
   const runs: Record<BenchmarkName, () => Promise<BenchResult>> = {
     placement: () =>
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
         newRoomShare: 0.1,
         log,
       }),
+    wire: () => runWireBench({ ...forwardingWindow, shape, log }),
   };
 
   // One at a time: each benchmark measures CPU, and two would measure each other.

@@ -55,8 +55,12 @@ export function formatNumber(value: number): string {
   return value.toPrecision(3);
 }
 
+/** Figures per side of a table row; the JSON keeps them all. */
+const TABLE_FIGURES = 3;
+
 function formatFigures(figures: Record<string, Figure>): string {
   return Object.entries(figures)
+    .slice(0, TABLE_FIGURES)
     .map(([name, figure]) => `${name} ${formatNumber(figure.value)} ${figure.unit}`)
     .join(', ');
 }

@@ -1,0 +1,70 @@
+import { sleep, waitFor } from '@sfu-cluster/testkit';
+
+import { CpuMeter } from './cpu';
+import type { Figure } from './result';
+import type { Publishers, Sinks } from './workload';
+
+/** Packet counts, CPU and latency of one server under test over the measured window. */
+export interface ForwardingRun {
+  /** Workload packets received by the sinks. */
+  forwarded: number;
+  /** Packets the sinks should have received: packets sent times subscribers. */
+  expected: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface ForwardingWindow {
+  warmupSeconds: number;
+  durationSeconds: number;
+  subscribers: number;
+}
+
+/** Seconds to wait for the first packet at every sink: video consumers wait for a keyframe, and a node's first RTP takes a moment. */
+const FIRST_PACKET_TIMEOUT_MS = 15_000;
+
+/**
+ * Starts the publishers, waits until every sink receives media and the
+ * warm-up has passed, then counts forwarded packets and the server
+ * processes' CPU over the measured window.
+ */
+export async function measureForwarding(publishers: Publishers, sinks: Sinks, serverPids: number[], window: ForwardingWindow): Promise<ForwardingRun> {
+  publishers.start();
+  try {
+    await waitFor('workload packets at every sink', () => sinks.arrivedAtAll(), FIRST_PACKET_TIMEOUT_MS);
+    await sleep(window.warmupSeconds * 1000);
+
+    const meter = new CpuMeter(serverPids);
+    const sentBefore = publishers.sent;
+    sinks.measuring = true;
+    meter.start();
+    await sleep(window.durationSeconds * 1000);
+    const { cpuSeconds, wallSeconds } = meter.stop();
+    const sent = publishers.sent - sentBefore;
+    sinks.measuring = false;
+
+    return { forwarded: sinks.received, expected: sent * window.subscribers, cpuSeconds, wallSeconds, ...sinks.latency() };
+  } finally {
+    publishers.stop();
+  }
+}
+
+/** Forwarded packets per core-second, the figure the forwarding bars compare. */
+export function packetsPerCoreSecond(run: ForwardingRun): number {
+  return run.forwarded / run.cpuSeconds;
+}
+
+/** Returns the figures of a run, as stored in a result. */
+export function forwardingFigures(run: ForwardingRun): Record<string, Figure> {
+  return {
+    packetsPerCoreSecond: { value: packetsPerCoreSecond(run), unit: 'packets/core-s' },
+    cpuMicrosecondsPerPacket: { value: (run.cpuSeconds / run.forwarded) * 1e6, unit: 'us/packet' },
+    forwardedRate: { value: run.forwarded / run.wallSeconds, unit: 'packets/s' },
+    cpu: { value: run.cpuSeconds / run.wallSeconds, unit: 'cores' },
+    loss: { value: Math.max(0, 1 - run.forwarded / run.expected) * 100, unit: '%' },
+    latencyP50: { value: run.p50Ms, unit: 'ms' },
+    latencyP99: { value: run.p99Ms, unit: 'ms' },
+  };
+}
