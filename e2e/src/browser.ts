@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import type { TrackStats } from '@sfu-cluster/client' with { 'resolution-mode': 'import' };
+import type { TrackStats } from '@sfu-cluster/client';
 
 /** Debian's chromium package; the test never downloads a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -6,6 +6,8 @@ import { RequestError } from './errors';
 
 /** How long a request waits for its acknowledgement. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** How long the first connection may take, retries included, before connect() gives up. */
+const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * The socket.io connection to signaling: requests with acknowledgements and
@@ -24,25 +26,35 @@ export class SignalingChannel {
     });
   }
 
-  /** Resolves on the first connection; rejects with the server's reason when the token is refused. */
+  /**
+   * Resolves on the first connection. Rejects with the server's reason when
+   * the token is refused, or after CONNECT_TIMEOUT_MS when signaling stays
+   * unreachable; either way the socket stops retrying.
+   */
   async opened(): Promise<void> {
     if (this.socket.connected) return;
 
     await new Promise<void>((resolve, reject) => {
-      const onConnect = (): void => {
+      const settle = (error?: RequestError): void => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
         this.socket.off('connect_error', onError);
-        resolve();
+        if (!error) return resolve();
+
+        this.socket.disconnect();
+        reject(error);
       };
+      const onConnect = (): void => settle();
       const onError = (error: Error & { data?: { code?: string; message?: string } }): void => {
-        // A refused token will be refused again, so stop retrying.
-        if (error.data?.code !== undefined) {
-          this.socket.off('connect', onConnect);
-          this.socket.off('connect_error', onError);
-          this.socket.disconnect();
-          reject(new RequestError('connect', error.data.code, error.data.message ?? error.message));
-        }
+        // A refused token will be refused again, so there is no point in retrying.
+        if (error.data?.code !== undefined) settle(new RequestError('connect', error.data.code, error.data.message ?? error.message));
       };
-      this.socket.once('connect', onConnect);
+      const timer = setTimeout(
+        () => settle(new RequestError('connect', 'TIMEOUT', `could not reach signaling within ${CONNECT_TIMEOUT_MS} ms; check the signaling URL`)),
+        CONNECT_TIMEOUT_MS,
+      );
+
+      this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
     });
   }
