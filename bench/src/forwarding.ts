@@ -10,7 +10,10 @@ export interface ForwardingRun {
   forwarded: number;
   /** Packets the sinks should have received: packets sent times subscribers. */
   expected: number;
+  /** CPU seconds of every measured process together. */
   cpuSeconds: number;
+  /** CPU seconds per group of processes, by the names the caller gave. */
+  cpuSecondsByGroup: Record<string, number>;
   wallSeconds: number;
   p50Ms: number;
   p99Ms: number;
@@ -30,22 +33,35 @@ const FIRST_PACKET_TIMEOUT_MS = 15_000;
  * warm-up has passed, then counts forwarded packets and the server
  * processes' CPU over the measured window.
  */
-export async function measureForwarding(publishers: Publishers, sinks: Sinks, serverPids: number[], window: ForwardingWindow): Promise<ForwardingRun> {
+export async function measureForwarding(
+  publishers: Publishers,
+  sinks: Sinks,
+  serverPids: Record<string, number[]>,
+  window: ForwardingWindow,
+): Promise<ForwardingRun> {
   publishers.start();
   try {
     await waitFor('workload packets at every sink', () => sinks.arrivedAtAll(), FIRST_PACKET_TIMEOUT_MS);
     await sleep(window.warmupSeconds * 1000);
 
-    const meter = new CpuMeter(serverPids);
+    const meters = Object.entries(serverPids).map(([group, pids]) => ({ group, meter: new CpuMeter(pids) }));
     const sentBefore = publishers.sent;
     sinks.measuring = true;
-    meter.start();
+    for (const { meter } of meters) meter.start();
     await sleep(window.durationSeconds * 1000);
-    const { cpuSeconds, wallSeconds } = meter.stop();
+    const readings = meters.map(({ group, meter }) => ({ group, ...meter.stop() }));
     const sent = publishers.sent - sentBefore;
     sinks.measuring = false;
 
-    return { forwarded: sinks.received, expected: sent * window.subscribers, cpuSeconds, wallSeconds, ...sinks.latency() };
+    const cpuSecondsByGroup = Object.fromEntries(readings.map((reading) => [reading.group, reading.cpuSeconds]));
+    return {
+      forwarded: sinks.received,
+      expected: sent * window.subscribers,
+      cpuSeconds: readings.reduce((total, reading) => total + reading.cpuSeconds, 0),
+      cpuSecondsByGroup,
+      wallSeconds: readings[0]!.wallSeconds,
+      ...sinks.latency(),
+    };
   } finally {
     publishers.stop();
   }

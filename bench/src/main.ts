@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { runClusterTaxBench } from './cluster-tax';
 import { runPlacementBench } from './placement';
 import { renderTable, writeResult, type BenchResult } from './result';
 import { runWireBench } from './wire';
@@ -13,20 +14,20 @@ const repoRoot = join(__dirname, '..', '..');
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire
-  --duration SECONDS    measured seconds per benchmark and per baseline (default 10)
+  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire, cluster-tax
+  --duration SECONDS    measured seconds per benchmark and per baseline (default 20)
   --out DIR             directory of the JSON results (default bench/results)
   --nodes N             placement: node records (default 1000)
   --rooms N             placement: rooms seeded before the measurement (default 100000)
   --seed-nodes N        placement: nodes registered while rooms are seeded (default 10)
   --clients N           placement: concurrent clients, and redis-benchmark -c (default 8)
-  --shape NAME          wire: workload shape, audio, video or livestream (default video)
-  --subscribers N       wire: subscribers, each consuming every publisher (default 10)
-  --warmup SECONDS      wire: seconds of media before the measured window (default 2)
+  --shape NAME          wire, cluster-tax: workload shape, audio, video or livestream (default video)
+  --subscribers N       wire, cluster-tax: subscribers, each consuming every publisher (default 10)
+  --warmup SECONDS      wire, cluster-tax: seconds of media before the measured window (default 2)
   --help                print this text
 `;
 
-const BENCHMARKS = ['placement', 'wire'] as const;
+const BENCHMARKS = ['placement', 'wire', 'cluster-tax'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function log(line: string): void {
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string', default: BENCHMARKS.join(',') },
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '20' },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results') },
       nodes: { type: 'string', default: '1000' },
       rooms: { type: 'string', default: '100000' },
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
         log,
       }),
     wire: () => runWireBench({ ...forwardingWindow, shape, log }),
+    'cluster-tax': () => runClusterTaxBench({ ...forwardingWindow, shape, log }),
   };
 
   // One at a time: each benchmark measures CPU, and two would measure each other.

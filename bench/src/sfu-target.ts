@@ -69,9 +69,13 @@ export class SfuTarget {
     return this.cluster.sfu[index]!.nodeId;
   }
 
-  /** Returns the SFU node processes and their mediasoup worker processes; raises when a node has no worker process. */
-  pids(): number[] {
-    return this.cluster.sfu.flatMap((node) => {
+  /**
+   * Returns the SFU node processes and their mediasoup worker processes, of
+   * every node or of the node at index. Raises when a node has no worker process.
+   */
+  pids(index?: number): number[] {
+    const nodes = index === undefined ? this.cluster.sfu : [this.cluster.sfu[index]!];
+    return nodes.flatMap((node) => {
       const workers = childPids(node.process.pid);
       if (workers.length === 0) throw new Error(`no mediasoup worker process found under ${node.nodeId} (pid ${node.process.pid})`);
       return [node.process.pid, ...workers];

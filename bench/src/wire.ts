@@ -65,7 +65,7 @@ async function runReflector(bin: string, options: WireBenchOptions): Promise<For
   try {
     reflector.start();
     await reflector.waitForLine(/^listening on/, 5000);
-    return await measureForwarding(publishers, sinks, [reflector.pid], options);
+    return await measureForwarding(publishers, sinks, { reflector: [reflector.pid] }, options);
   } finally {
     publishers.close();
     await reflector.stop(5000, 'SIGTERM');
@@ -86,7 +86,7 @@ async function runSfu(options: WireBenchOptions): Promise<ForwardingRun> {
 
     const publishers = await Publishers.create(options.shape, targets);
     try {
-      return await measureForwarding(publishers, sinks, target.pids(), options);
+      return await measureForwarding(publishers, sinks, { sfu: target.pids() }, options);
     } finally {
       publishers.close();
     }
