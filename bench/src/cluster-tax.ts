@@ -5,7 +5,7 @@ import { ManagedProcess, workerBin } from '@sfu-cluster/testkit';
 import type { BareServerConfig } from './bare-server';
 import { forwardingFigures, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
 import type { Bar, BenchResult } from './result';
-import { childPids, SfuTarget } from './sfu-target';
+import { childPids, measureSfuForwarding } from './sfu-target';
 import { Publishers, Sinks, type PublisherTarget, type WorkloadShape } from './workload';
 
 export interface ClusterTaxOptions extends ForwardingWindow {
@@ -28,7 +28,16 @@ function cpuPerPacket(run: ForwardingRun): number {
 export async function runClusterTaxBench(options: ClusterTaxOptions): Promise<BenchResult> {
   const bare = await runBare(options);
   options.log(`cluster-tax: bare ${(cpuPerPacket(bare) * 1e6).toFixed(2)} us/packet`);
-  const cluster = await runCluster(options);
+  // The hosting node's process and worker apart, to show where extra CPU goes.
+  const cluster = await measureSfuForwarding(2, 'cluster-tax', options, (target) => {
+    const hostingPid = target.cluster.sfu[0]!.process.pid;
+    return {
+      node: [hostingPid],
+      worker: childPids(hostingPid),
+      otherNode: target.pids(1),
+      redis: [target.cluster.redis!.process.pid],
+    };
+  });
   options.log(`cluster-tax: cluster ${(cpuPerPacket(cluster) * 1e6).toFixed(2)} us/packet`);
   return report(options, cluster, bare);
 }
@@ -63,37 +72,6 @@ async function runBare(options: ClusterTaxOptions): Promise<ForwardingRun> {
   } finally {
     sinks.close();
     await server.stop(5000);
-  }
-}
-
-async function runCluster(options: ClusterTaxOptions): Promise<ForwardingRun> {
-  const target = await SfuTarget.start(2);
-  const sinks = await Sinks.create(options.subscribers);
-  try {
-    // Publishers and subscribers on the first node, so no media crosses a pipe.
-    const nodeId = target.nodeId(0);
-    const roomId = 'cluster-tax';
-    const { targets, producerIds } = await target.publish(nodeId, roomId, options.shape);
-    for (const [index, sinkPort] of sinks.ports.entries()) {
-      await target.subscribe(nodeId, roomId, `subscriber-${index}`, sinkPort, producerIds, nodeId);
-    }
-
-    const hostingPid = target.cluster.sfu[0]!.process.pid;
-    const pids = {
-      node: [hostingPid],
-      worker: childPids(hostingPid),
-      otherNode: target.pids(1),
-      redis: [target.cluster.redis!.process.pid],
-    };
-    const publishers = await Publishers.create(options.shape, targets);
-    try {
-      return await measureForwarding(publishers, sinks, pids, options);
-    } finally {
-      publishers.close();
-    }
-  } finally {
-    sinks.close();
-    await target.stop();
   }
 }
 

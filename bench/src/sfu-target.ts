@@ -7,7 +7,8 @@ import { createLogger } from '@sfu-cluster/logger';
 import { RpcClient } from '@sfu-cluster/rpc';
 import { freePort, startCluster, type LocalCluster } from '@sfu-cluster/testkit';
 
-import { OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE, type PublisherTarget, type WorkloadShape } from './workload';
+import { measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { OPUS_PAYLOAD_TYPE, Publishers, Sinks, VP8_PAYLOAD_TYPE, type PublisherTarget, type WorkloadShape } from './workload';
 
 const OPUS = { mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: OPUS_PAYLOAD_TYPE };
 /** Without PLI or FIR feedback a producer could not ask its sender for a keyframe. */
@@ -137,5 +138,37 @@ export class SfuTarget {
     await this.rpc.close();
     for (const connection of this.connections) connection.disconnect();
     await this.cluster.stop();
+  }
+}
+
+/**
+ * Starts nodeCount SFU nodes, puts the workload's publishers and
+ * subscribers all on the first one, so no media crosses a pipe, and
+ * measures it with the CPU groups that pidGroups picks.
+ */
+export async function measureSfuForwarding(
+  nodeCount: number,
+  roomId: string,
+  options: ForwardingWindow & { shape: WorkloadShape },
+  pidGroups: (target: SfuTarget) => Record<string, number[]>,
+): Promise<ForwardingRun> {
+  const target = await SfuTarget.start(nodeCount);
+  const sinks = await Sinks.create(options.subscribers);
+  try {
+    const nodeId = target.nodeId(0);
+    const { targets, producerIds } = await target.publish(nodeId, roomId, options.shape);
+    for (const [index, sinkPort] of sinks.ports.entries()) {
+      await target.subscribe(nodeId, roomId, `subscriber-${index}`, sinkPort, producerIds, nodeId);
+    }
+
+    const publishers = await Publishers.create(options.shape, targets);
+    try {
+      return await measureForwarding(publishers, sinks, pidGroups(target), options);
+    } finally {
+      publishers.close();
+    }
+  } finally {
+    sinks.close();
+    await target.stop();
   }
 }

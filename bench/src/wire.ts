@@ -8,7 +8,7 @@ import { ManagedProcess } from '@sfu-cluster/testkit';
 
 import { forwardingFigures, measureForwarding, packetsPerCoreSecond, type ForwardingRun, type ForwardingWindow } from './forwarding';
 import type { Bar, BenchResult } from './result';
-import { SfuTarget } from './sfu-target';
+import { measureSfuForwarding } from './sfu-target';
 import { ensureCommand } from './tools';
 import { Publishers, Sinks, type WorkloadShape } from './workload';
 
@@ -34,7 +34,7 @@ export async function runWireBench(options: WireBenchOptions): Promise<BenchResu
 
     const reflector = await runReflector(reflectorBin, options);
     options.log(`wire: reflector ${Math.round(packetsPerCoreSecond(reflector))} packets/core-s`);
-    const sfu = await runSfu(options);
+    const sfu = await measureSfuForwarding(1, 'wire', options, (target) => ({ sfu: target.pids() }));
     options.log(`wire: sfu ${Math.round(packetsPerCoreSecond(sfu))} packets/core-s`);
 
     return report(options, sfu, reflector);
@@ -70,29 +70,6 @@ async function runReflector(bin: string, options: WireBenchOptions): Promise<For
     publishers.close();
     await reflector.stop(5000, 'SIGTERM');
     sinks.close();
-  }
-}
-
-async function runSfu(options: WireBenchOptions): Promise<ForwardingRun> {
-  const target = await SfuTarget.start(1);
-  const sinks = await Sinks.create(options.subscribers);
-  try {
-    const nodeId = target.nodeId(0);
-    const roomId = 'wire';
-    const { targets, producerIds } = await target.publish(nodeId, roomId, options.shape);
-    for (const [index, sinkPort] of sinks.ports.entries()) {
-      await target.subscribe(nodeId, roomId, `subscriber-${index}`, sinkPort, producerIds, nodeId);
-    }
-
-    const publishers = await Publishers.create(options.shape, targets);
-    try {
-      return await measureForwarding(publishers, sinks, { sfu: target.pids() }, options);
-    } finally {
-      publishers.close();
-    }
-  } finally {
-    sinks.close();
-    await target.stop();
   }
 }
 
