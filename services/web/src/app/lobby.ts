@@ -53,24 +53,6 @@ export async function runLobby(query: URLSearchParams, onJoin: (request: JoinReq
   fields.token.addEventListener('change', () => (fields.room.value ||= roomOfToken(fields.token.value)));
 
   let previewTrack: MediaStreamTrack | undefined;
-  const showPreview = async (deviceId?: string): Promise<void> => {
-    previewTrack?.stop();
-    preview.replaceChildren();
-    try {
-      previewTrack = await captureTrack('camera', { deviceId });
-      preview.append(videoOf(previewTrack, true));
-    } catch (reason) {
-      previewTrack = undefined;
-      preview.append(localize(element('p'), 'previewFailed', { reason: String(reason) }));
-    }
-  };
-
-  await showPreview();
-  const devices = await listDevices();
-  fillDeviceChoice(fields.camera, devices.cameras);
-  fillDeviceChoice(fields.microphone, devices.microphones);
-  fields.camera.addEventListener('change', () => void showPreview(fields.camera.value || undefined));
-
   const button = document.getElementById('join') as HTMLButtonElement;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -99,4 +81,26 @@ export async function runLobby(query: URLSearchParams, onJoin: (request: JoinReq
         localize(button, 'join');
       });
   });
+
+  const showPreview = async (deviceId?: string): Promise<void> => {
+    previewTrack?.stop();
+    preview.replaceChildren();
+    try {
+      previewTrack = await captureTrack('camera', { deviceId });
+      preview.append(videoOf(previewTrack, true));
+    } catch (reason) {
+      previewTrack = undefined;
+      preview.append(localize(element('p'), 'previewFailed', { reason: String(reason) }));
+    }
+  };
+
+  await showPreview();
+  const devices = await listDevices();
+  fillDeviceChoice(fields.camera, devices.cameras);
+  fillDeviceChoice(fields.microphone, devices.microphones);
+  fields.camera.addEventListener('change', () => void showPreview(fields.camera.value || undefined));
+
+  // index.html ships the button disabled: a click before this point would
+  // submit the form natively (a page reload) or join without the preview track.
+  button.disabled = false;
 }

@@ -87,6 +87,8 @@ function wireMeeting(meeting: Meeting, grid: VideoGrid): void {
   };
 
   meeting.on('connectionState', (next) => localize(state, STATE_KEYS[next]));
+  // eslint-disable-next-line no-console -- the browser console is the page's log; these errors need no user action.
+  meeting.on('error', (error) => console.warn('meeting error:', error.message));
   meeting.on('peerJoined', (peer) => {
     grid.addPeer(peer.peerId, 'peerName', nameOf(peer.peerId));
     showNotice('peerJoined', { name: nameOf(peer.peerId) });
