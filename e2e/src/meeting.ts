@@ -10,6 +10,7 @@ import { repoRoot, startCluster, type LocalCluster } from '@sfu-cluster/testkit'
 import { joinMeeting, launchChromium, pageStats, type Participant } from './browser';
 import { checkLanguageSwitch } from './language';
 import { checkMediaRising, receivedFrom, waitForFullMesh } from './media-checks';
+import { checkRoomMove } from './migration';
 
 /** Four participants, two per SFU node: SFU_MAX_PEERS=2 makes placement use the second node. */
 const PARTICIPANTS = 4;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   let cluster: LocalCluster | undefined;
   let browser: Browser | undefined;
   const participants: Participant[] = [];
+  let room = '';
 
   try {
     say('starting a local cluster: 2 signaling, 2 SFU (SFU_MAX_PEERS=2), web');
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     browser = await launchChromium();
     say(`chromium ${browser.version()} launched`);
 
-    const room = `e2e-${Date.now()}`;
+    room = `e2e-${Date.now()}`;
     for (let index = 0; index < PARTICIPANTS; index++) {
       const name = `User ${index + 1}`;
       const token = await signToken(LOCAL_JWT_SECRET, { identity: `user-${index + 1}`, room });
@@ -67,6 +69,16 @@ async function main(): Promise<void> {
     failures.push(...(await checkLeave(participants)));
     const first = participants[0] as Participant;
     failures.push(...(await checkLanguageSwitch(first.page, join(artifacts, 'grid-1-zh-CN.png'))));
+
+    // Leave only the participants on the first one's node, then move the room off that node.
+    for (const participant of participants.filter((entry) => entry.nodeId !== first.nodeId)) {
+      await leave(participants, participant);
+    }
+    const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-admin', room, grants: { admin: true } });
+    const move = await checkRoomMove(cluster, adminToken, room, participants);
+    failures.push(...move.failures);
+    if (move.mediaMs !== undefined) say(`room moved to ${move.toNodeId}: video on the new node in every page after ${move.mediaMs} ms`);
+    await first.page.screenshot({ path: join(artifacts, 'grid-1-moved.png'), fullPage: true });
   } catch (error) {
     failures.push((error as Error).message);
   } finally {
@@ -108,6 +120,15 @@ async function checkLeave(participants: Participant[]): Promise<string[]> {
   say(`${leaving.name} left; tile removed after ${times.map((ms) => (ms === undefined ? 'never' : `${ms} ms`)).join(', ')}`);
   participants.pop();
   return failures;
+}
+
+/** Makes a participant leave and waits until its peers' pages dropped its tile. */
+async function leave(participants: Participant[], leaving: Participant): Promise<void> {
+  await leaving.page.locator('#leave').click();
+  participants.splice(participants.indexOf(leaving), 1);
+  for (const other of participants) {
+    await other.page.waitForSelector(`[data-peer-id="${leaving.peerId}"]`, { state: 'detached', timeout: 5000 });
+  }
 }
 
 /**

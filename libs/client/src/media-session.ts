@@ -119,7 +119,13 @@ export class MediaSession {
     consumer.on('trackended', () => this.closeConsumer(consumer.id));
 
     this.hooks.onTrack({ consumerId: consumer.id, producerId: notice.producerId, peerId: notice.peerId, kind: notice.kind, track: consumer.track });
-    await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+    try {
+      await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (error) {
+      // A consumer the server cannot resume (closed meanwhile) never carries media.
+      this.closeConsumer(consumer.id);
+      throw error;
+    }
   }
 
   closeConsumer(consumerId: string): void {
@@ -129,6 +135,13 @@ export class MediaSession {
     this.consumers.delete(consumerId);
     entry.consumer.close();
     this.hooks.onTrackEnded({ consumerId, peerId: entry.peerId, kind: entry.consumer.kind });
+  }
+
+  /** Closes every consumer of a closed producer, in case a consumerClosed notification did not arrive. */
+  closeConsumersOf(producerId: string): void {
+    for (const [consumerId, { consumer }] of this.consumers) {
+      if (consumer.producerId === producerId) this.closeConsumer(consumerId);
+    }
   }
 
   /** Closes both transports and every producer and consumer; idempotent. */

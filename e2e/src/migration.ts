@@ -1,0 +1,130 @@
+import type { LocalCluster } from '@sfu-cluster/testkit';
+
+import { pageStats, type Participant } from './browser';
+import { receivedFrom } from './media-checks';
+
+/** Bound for the moved peers to decode each other's video on the new node, from the move request. */
+const MOVE_MEDIA_MS = 5000;
+/** Bound for the old node's consumers to close after video flows on the new node; the client waits up to 3 s before completeMigration. */
+const OLD_MEDIA_CLOSE_MS = 5000;
+
+/**
+ * Moves the room to another SFU node through the admin API. Each client
+ * gets reconnectMedia with migrate: true and builds its media there before
+ * it drops the old. Checks that every page reports the new node and decodes
+ * video from every other one there within MOVE_MEDIA_MS, and that no tile
+ * disappeared meanwhile. Returns the failures and the time media took.
+ */
+export async function checkRoomMove(
+  cluster: LocalCluster,
+  adminToken: string,
+  roomId: string,
+  participants: Participant[],
+): Promise<{ failures: string[]; mediaMs?: number; toNodeId: string }> {
+  const fromNodeId = participants[0]?.nodeId;
+  const toNodeId = cluster.sfu.find((node) => node.nodeId !== fromNodeId)?.nodeId as string;
+  const signaling = cluster.signaling[0]?.url as string;
+
+  // Placement reads each node's load from its record, refreshed every second: a
+  // move started before the record shows the leavers gone can hit SFU_MAX_PEERS.
+  const peersLeft = await waitForEmptyNode(signaling, adminToken, toNodeId);
+  if (peersLeft !== 0) {
+    return { failures: [`${toNodeId} still reports ${peersLeft} peers 5 s after its participants left`], toNodeId };
+  }
+
+  const movedAt = Date.now();
+  const response = await fetch(`${signaling}/api/v1/admin/rooms/${encodeURIComponent(roomId)}/move`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ toNodeId }),
+  });
+  if (response.status !== 202) {
+    return { failures: [`moving room ${roomId} to ${toNodeId} returned ${response.status}: ${await response.text()}`], toNodeId };
+  }
+
+  const failures: string[] = [];
+  const deadline = movedAt + MOVE_MEDIA_MS;
+  while (Date.now() < deadline) {
+    if (await allOnNodeWithVideo(participants, toNodeId)) break;
+    failures.push(...(await missingTiles(participants)));
+    if (failures.length > 0) return { failures, toNodeId };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const mediaMs = Date.now() - movedAt;
+  if (Date.now() >= deadline && !(await allOnNodeWithVideo(participants, toNodeId))) {
+    failures.push(`after moving to ${toNodeId}, video did not flow on the new node within ${MOVE_MEDIA_MS} ms`);
+  }
+  failures.push(...(await checkOldMediaClosed(participants)));
+  return { failures, mediaMs, toNodeId };
+}
+
+/** Once the move completed, each remote tile plays one video again: the old node's consumer is gone. */
+async function checkOldMediaClosed(participants: Participant[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const participant of participants) {
+    for (const other of participants) {
+      if (other === participant) continue;
+      try {
+        await participant.page.waitForFunction(
+          (peerId) => document.querySelectorAll(`[data-peer-id="${peerId}"] video`).length === 1,
+          other.peerId,
+          { timeout: OLD_MEDIA_CLOSE_MS },
+        );
+      } catch {
+        const videos = await participant.page.$$eval(`[data-peer-id="${other.peerId}"] video`, (elements) =>
+          elements.map((video) => {
+            const track = ((video as HTMLVideoElement).srcObject as MediaStream | null)?.getTracks()[0];
+            return `${(video as HTMLVideoElement).dataset.consumerId} (track ${track?.readyState}, muted ${track?.muted})`;
+          }),
+        );
+        const tracks = (await pageStats(participant.page)).filter((track) => track.peerId === other.peerId && track.kind === 'video');
+        failures.push(
+          `${participant.name} still plays ${videos.length} videos of ${other.name} ${OLD_MEDIA_CLOSE_MS} ms after the move: ` +
+            `${videos.join(', ')}; consumers now ${tracks.map((track) => `${track.id} (${track.framesDecoded} frames)`).join(', ')}`,
+        );
+      }
+    }
+  }
+  return failures;
+}
+
+/** Polls the admin node list until the node's record reports no peers, for up to 5 s; returns the last count. */
+async function waitForEmptyNode(signaling: string, adminToken: string, nodeId: string): Promise<number | undefined> {
+  const deadline = Date.now() + 5000;
+  let peers: number | undefined;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${signaling}/api/v1/admin/nodes`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const { nodes } = (await response.json()) as { nodes: { id: string; load: { peers: number } }[] };
+    peers = nodes.find((node) => node.id === nodeId)?.load.peers;
+    if (peers === 0) return peers;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return peers;
+}
+
+async function allOnNodeWithVideo(participants: Participant[], nodeId: string): Promise<boolean> {
+  for (const participant of participants) {
+    const current = await participant.page.evaluate(() => window.meetingRoom?.nodeId);
+    if (current !== nodeId) return false;
+
+    const stats = await pageStats(participant.page);
+    for (const other of participants) {
+      if (other !== participant && receivedFrom(stats, other.peerId).videoFrames === 0) return false;
+    }
+  }
+  return true;
+}
+
+/** A moved peer keeps its tile: make-before-break must not drop it, even for a moment. */
+async function missingTiles(participants: Participant[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const participant of participants) {
+    for (const other of participants) {
+      if (other === participant) continue;
+      const tiles = await participant.page.locator(`[data-peer-id="${other.peerId}"]`).count();
+      if (tiles === 0) missing.push(`${participant.name} lost the tile of ${other.name} during the move`);
+    }
+  }
+  return missing;
+}
