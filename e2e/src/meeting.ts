@@ -11,6 +11,7 @@ import { joinMeeting, launchChromium, pageStats, type Participant } from './brow
 import { checkLanguageSwitch } from './language';
 import { checkMediaRising, receivedFrom, waitForFullMesh } from './media-checks';
 import { checkRoomMove } from './migration';
+import { checkCameraToggle } from './toggles';
 
 /** Four participants, two per SFU node: SFU_MAX_PEERS=2 makes placement use the second node. */
 const PARTICIPANTS = 4;
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
       await participant.page.screenshot({ path: join(artifacts, `grid-${index + 1}.png`), fullPage: true });
     }
     await printSummary(participants, firstFrames);
+    const toggleFailures = await checkCameraToggle(participants);
+    failures.push(...toggleFailures);
+    if (toggleFailures.length === 0) say(`${participants[0]?.name} turned the camera off and on: frames stopped, then grew, in every other page`);
 
     failures.push(...(await checkLeave(participants)));
     const first = participants[0] as Participant;
