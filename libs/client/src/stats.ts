@@ -74,8 +74,11 @@ function readOutbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'directio
 export class StatsSampler {
   private readonly previous = new Map<string, { bytes: number; at: number }>();
 
+  /** clock returns milliseconds; tests pass their own so a bitrate does not depend on timer jitter. */
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
   async sample(sources: StatsSource[]): Promise<TrackStats[]> {
-    const now = performance.now();
+    const now = this.clock();
     const seen = new Set<string>();
 
     const results = await Promise.all(
