@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     { name: 'redis', run: () => void (redis.disconnect(), registryRedis.disconnect(), rpcSubscriber.disconnect()) },
   ]);
 
-  // Health answers from here on; the rest waits until Redis answers.
+  // The health route responds from here on; the rest waits until Redis is ready.
   await waitForRedis(registryRedis, redactUrl(config.redis.url), (message, fields) => logger.warn(message, fields));
   await rpc.start();
   await scheduleReconciliation(roomQueue, config.reconcileIntervalSeconds * 1000);

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     { onSigterm: () => void node.drain('SIGTERM') },
   );
 
-  // Health answers from here on; the node joins the cluster once Redis answers.
+  // The health route responds from here on; the node joins the cluster once Redis is ready.
   await node.start();
   logger.info('sfu node started', { workers: config.workerNum, announcedIp: config.announcedIp, port: config.port });
 }

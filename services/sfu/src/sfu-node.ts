@@ -53,7 +53,7 @@ export class SfuNode {
   private heartbeat?: HeartbeatLoop;
   private drainTimers: NodeJS.Timeout[] = [];
   private stateValue: NodeState = 'starting';
-  /** What every router of this node offers; the same on every node, since all use one codec list. */
+  /** Capabilities every router of this node offers, the same on every node since all use one codec list. */
   private rtpCapabilities?: RtpCapabilities;
 
   constructor(
@@ -91,7 +91,7 @@ export class SfuNode {
     return this.sampler.current;
   }
 
-  /** Starts the workers; needs no Redis, so health answers while Redis is awaited. */
+  /** Starts the workers. Needs no Redis, so the health route responds while Redis is awaited. */
   async startMedia(): Promise<void> {
     await this.pool.start();
     this.rtpCapabilities = await this.readRtpCapabilities();
@@ -165,7 +165,7 @@ export class SfuNode {
     return { state: this.stateValue };
   }
 
-  /** Stops everything; the record is removed so placement forgets the node at once. */
+  /** Stops everything and removes the node record, so placement drops the node at once. */
   async stop(): Promise<void> {
     if (this.stateValue === 'stopped') return;
     this.stateValue = 'stopped';
@@ -218,7 +218,7 @@ export class SfuNode {
     };
   }
 
-  /** What this node holds, room by room: routers, peers with their media, and pipes. */
+  /** Returns this node's rooms with their routers, peers, media and pipes. */
   describe(): Record<string, unknown> {
     const rooms = this.media.roomList().map((room) => ({
       roomId: room.id,

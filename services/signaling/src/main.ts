@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     { name: 'redis', run: () => void (redis.disconnect(), queueConnection.disconnect()) },
   ]);
 
-  // Health answers from here on; subscriptions wait until Redis answers.
+  // The health route responds from here on; subscriptions wait until Redis is ready.
   await waitForRedis(redis, redactUrl(config.redis.url), (message, fields) => logger.warn(message, fields));
   await rpc.start();
   await relay.start();
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 
 let cachedCapabilities: unknown;
 
-/** Router capabilities are the same on every node (one codec list), so any live node can answer, once. */
+/** Router capabilities are the same on every node (one codec list), so any live node returns them, fetched once. */
 async function routerCapabilities(registry: ReturnType<typeof createRegistry>, rpc: RpcClient): Promise<unknown> {
   if (cachedCapabilities !== undefined) return cachedCapabilities;
 

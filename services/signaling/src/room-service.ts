@@ -13,7 +13,7 @@ import { ClientError } from './errors';
 import type { WebhookReporter } from './webhook-reporter';
 import type { Notifier } from './notifier';
 
-/** What a socket knows of its peer once joined or resumed. */
+/** The peer a socket acts for, once joined or resumed. */
 export interface JoinedPeer {
   sessionId: string;
   roomId: string;
@@ -283,7 +283,7 @@ export class RoomService {
     return { ...peer, previousNodeId: undefined };
   }
 
-  /** Closes the peer's media and tells the room; safe to call twice. */
+  /** Closes the peer's media and notifies the room; safe to call twice. */
   async leave(peer: JoinedPeer, reason: string): Promise<void> {
     if (peer.previousNodeId !== undefined) {
       await this.rpc.call(peer.previousNodeId, 'peer.close', { roomId: peer.roomId, peerId: peer.peerId }, this.config.rpcTimeoutMs).catch(() => undefined);
@@ -346,7 +346,7 @@ export class RoomService {
             this.config.rpcTimeoutMs,
           );
           for (const { peerId, ...consumer } of result.consumers) {
-            // nodeId tells a migrating client which of its two media sessions the consumer is on.
+            // nodeId lets a migrating client find which of its two media sessions the consumer is on.
             this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId, nodeId });
           }
         } catch (error) {

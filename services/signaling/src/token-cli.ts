@@ -6,7 +6,7 @@ import { signToken } from '@sfu-cluster/protocol';
 /**
  * npm run token -- --room <id> --identity <name> [--admin] [--ttl <seconds>]
  * Prints a signed client token on stdout. Local mode only: in production,
- * tokens come from the application that knows its users.
+ * tokens come from the application that manages its users.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -7,7 +7,7 @@ import { publishClusterEvent, type RoomJobContext } from './room-context';
 const NODE_CALL_TIMEOUT_MS = 3000;
 
 /**
- * Closes a room everywhere: tells its clients (when any are left), closes
+ * Closes a room everywhere: notifies its clients (when any are left), closes
  * its routers on every node that hosts it, and removes its registry keys.
  * Safe to run twice: a room already gone is a no-op.
  */

@@ -5,7 +5,7 @@ import { ErrorCode, TokenError, type TokenClaims } from '@sfu-cluster/protocol';
 import { bearerToken, type TokenVerifier } from '../auth';
 
 /**
- * Answers 401 without a valid Bearer token, 403 without a required grant;
+ * Responds 401 without a valid Bearer token, 403 without a required grant;
  * otherwise puts the claims in res.locals.claims.
  */
 export function requireToken(verifier: TokenVerifier, grant?: 'admin'): RequestHandler {

@@ -33,7 +33,7 @@ const SESSION_TOUCH_MS = 20_000;
 
 /**
  * Accepts client sockets: checks the token on connect, then runs each event
- * through the rate limit, the payload schema and its handler, and answers
+ * through the rate limit, the payload schema and its handler, and responds
  * through the acknowledgement. Nothing a client sends reaches another
  * client or crashes the node.
  */
@@ -218,8 +218,8 @@ export class ConnectionHandler {
   }
 
   /**
-   * Places again the peers of a lost node or worker whose sockets this
-   * node holds, and tells each client to rebuild its media on the new node.
+   * Places again the peers of a lost node or worker whose sockets are on
+   * this node, and sends each client reconnectMedia to rebuild on the new node.
    */
   async onMediaLost(io: Server, peers: { roomId: string; peerId: string }[], lostNodeId: string, reason: string): Promise<void> {
     for (const { roomId, peerId } of peers) {
