@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { ManagedProcess } from './process';
-import { freePort, isUdpPortFree } from './ports';
+import { freePort, isTcpPortFree, isUdpPortFree } from './ports';
 import { startRedis, type RedisServer } from './redis-server';
 import { serviceEntry } from './paths';
 import { workerBin } from './worker-bin';
@@ -135,18 +135,26 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   }
 }
 
+/** Media ports of test clusters stay below Linux's default ephemeral range (32768-60999). */
+const MEDIA_PORTS_FIRST = 20000;
+const MEDIA_PORTS_END = 32768;
+
 /**
- * A random block of media ports below the 40000-49999 of `npm start`, whose
- * first port of each node is free: tests beside a local cluster, or beside
- * another checkout's tests, do not collide on the WebRtcServer ports.
+ * A random block of media ports whose WebRtcServer ports are free on UDP
+ * and TCP. The block sits below the ephemeral range, where outgoing
+ * connections of this machine take ports at random, and below the
+ * 40000-49999 of `npm start`, so tests run beside a local cluster or
+ * another checkout's tests. serverPorts lists offsets from the base that
+ * must be free (each node's first ports).
  */
-export async function freeMediaPortBase(size: number): Promise<number> {
+export async function freeMediaPortBase(size: number, serverPorts: number[] = [0]): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * Math.floor((40000 - 20000 - size) / 100)) * 100;
-    const starts = [base, base + size - 1];
-    if ((await Promise.all(starts.map((port) => isUdpPortFree(port)))).every(Boolean)) return base;
+    const base = MEDIA_PORTS_FIRST + Math.floor(Math.random() * Math.floor((MEDIA_PORTS_END - MEDIA_PORTS_FIRST - size) / 100)) * 100;
+    const ports = serverPorts.map((offset) => base + offset);
+    const free = await Promise.all(ports.flatMap((port) => [isUdpPortFree(port), isTcpPortFree(port)]));
+    if (free.every(Boolean)) return base;
   }
-  throw new Error('could not find a free block of media ports in 20000-39999; stop leftover test clusters');
+  throw new Error(`could not find a free block of media ports in ${MEDIA_PORTS_FIRST}-${MEDIA_PORTS_END - 1}; stop leftover test clusters`);
 }
 
 type Launch = (
@@ -178,7 +186,9 @@ function launcher(options: ClusterOptions, started: ClusterProcess[]): Launch {
 async function startSfuNodes(options: ClusterOptions, baseEnv: NodeJS.ProcessEnv, launch: Launch): Promise<SfuNodeProcess[]> {
   const sfuPorts = options.sfuPorts ?? [await freePort(), await freePort()];
   const rtcPortsPerNode = options.rtcPortsPerNode ?? 500;
-  const rtcPortBase = options.rtcPortBase ?? (await freeMediaPortBase(sfuPorts.length * rtcPortsPerNode));
+  const workers = options.workerNum ?? 1;
+  const serverPorts = sfuPorts.flatMap((_, node) => Array.from({ length: workers }, (_unused, worker) => node * rtcPortsPerNode + worker));
+  const rtcPortBase = options.rtcPortBase ?? (await freeMediaPortBase(sfuPorts.length * rtcPortsPerNode, serverPorts));
   const bin = workerBin();
 
   // One at a time: each node's port range is its own, but starting workers

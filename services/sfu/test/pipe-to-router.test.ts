@@ -35,7 +35,7 @@ describe('worker pool', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const base = await freeMediaPortBase(100);
+    const base = await freeMediaPortBase(100, [0, 1]);
     const config = loadSfuConfig({
       CLUSTER_MODE: 'local',
       MEDIASOUP_WORKER_BIN: workerBin(),
