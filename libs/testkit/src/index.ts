@@ -12,3 +12,4 @@ export * from './webrtc';
 export { SignalingTestClient, type Notification } from './signaling-client';
 export { MeetingTestClient, type MeetingJoinOptions } from './meeting-client';
 export { rejectionOf } from './rejection';
+export { joinPublishingPair } from './meeting-pair';

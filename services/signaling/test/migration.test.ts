@@ -1,7 +1,7 @@
 import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
 import { signToken } from '@sfu-cluster/protocol';
 import { createRegistry, type Registry } from '@sfu-cluster/registry';
-import { MeetingTestClient, sleep, startCluster, waitFor, type LocalCluster } from '@sfu-cluster/testkit';
+import { joinPublishingPair, type LocalCluster, MeetingTestClient, sleep, startCluster, waitFor } from '@sfu-cluster/testkit';
 import { Redis } from 'ioredis';
 
 const token = (room: string, identity: string, admin = false): Promise<string> => signToken(LOCAL_JWT_SECRET, { room, identity, grants: { admin } });
@@ -44,11 +44,9 @@ describe('drain and move', () => {
   }
 
   async function pair(room: string): Promise<[MeetingTestClient, MeetingTestClient]> {
-    const alice = await MeetingTestClient.join(cluster.signaling[0]!.url, await token(room, 'alice'), { publish: ['audio'] });
-    const bob = await MeetingTestClient.join(cluster.signaling[1]!.url, await token(room, 'bob'), { publish: ['audio'] });
-    clients.push(alice, bob);
-    await waitFor('media both ways', () => alice.packetsFrom(bob.peerId) > 10 && bob.packetsFrom(alice.peerId) > 10, 10_000);
-    return [alice, bob];
+    const pair = await joinPublishingPair(room, [cluster.signaling[0]!.url, cluster.signaling[1]!.url]);
+    clients.push(...pair);
+    return pair;
   }
 
   beforeAll(async () => {

@@ -1,11 +1,7 @@
-import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
-import { signToken } from '@sfu-cluster/protocol';
-import { MeetingTestClient, startCluster, waitFor, type LocalCluster } from '@sfu-cluster/testkit';
+import { joinPublishingPair, type LocalCluster, MeetingTestClient, startCluster, waitFor } from '@sfu-cluster/testkit';
 
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 import { runCli, type CliResult } from './run-cli';
-
-const token = (room: string, identity: string): Promise<string> => signToken(LOCAL_JWT_SECRET, { room, identity });
 
 describe('sfuctl drain and move', () => {
   let cluster: LocalCluster;
@@ -15,13 +11,10 @@ describe('sfuctl drain and move', () => {
   /** Runs sfuctl through the recording proxy, so --json output can be compared with the response it got. */
   const sfuctl = (...args: string[]): Promise<CliResult> => runCli([...args, '--url', proxy.url]);
 
-  /** Joins two publishing participants to a room, one through each signaling node, and waits for media both ways. */
   async function pair(room: string): Promise<[MeetingTestClient, MeetingTestClient]> {
-    const alice = await MeetingTestClient.join(cluster.signaling[0]!.url, await token(room, 'alice'), { publish: ['audio'] });
-    const bob = await MeetingTestClient.join(cluster.signaling[1]!.url, await token(room, 'bob'), { publish: ['audio'] });
-    clients.push(alice, bob);
-    await waitFor('media both ways', () => alice.packetsFrom(bob.peerId) > 10 && bob.packetsFrom(alice.peerId) > 10, 10_000);
-    return [alice, bob];
+    const pair = await joinPublishingPair(room, [cluster.signaling[0]!.url, cluster.signaling[1]!.url]);
+    clients.push(...pair);
+    return pair;
   }
 
   /** Resolves once both clients get media from each other again, after the packets counted now. */
