@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 import { createLogger } from '@sfu-cluster/logger';
-import { createRegistry, type Registry } from '@sfu-cluster/registry';
+import { createRegistry, whenReady, type Registry } from '@sfu-cluster/registry';
 import { channels, RpcClient } from '@sfu-cluster/rpc';
 import { RtpReceiver, RtpSender, startCluster, waitFor, type LocalCluster } from '@sfu-cluster/testkit';
 
@@ -62,6 +62,8 @@ export class SfuTestbed {
     const testbed = new SfuTestbed(cluster, rpc, createRegistry(redis, { prefix: cluster.prefix }));
     testbed.connections.push(redis, subscriber, rpcSubscriber);
     subscriber.on('message', (_channel: string, message: string) => testbed.events.push(JSON.parse(message) as NodeEvent));
+    // A SUBSCRIBE sent before the connection is ready can be lost; wait first.
+    await whenReady(subscriber);
     await subscriber.subscribe(channels.nodeEvents(cluster.prefix));
     return testbed;
   }
