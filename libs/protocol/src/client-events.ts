@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Client to signaling events, each answered through the socket.io
+ * Client to signaling events. Each gets its response through the socket.io
  * acknowledgement with { ok: true, ...result } or { ok: false, error }.
  * Every payload is checked here before any handler runs.
  */

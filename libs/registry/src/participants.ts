@@ -2,14 +2,14 @@ import type { Redis } from 'ioredis';
 
 import { assertId, type RegistryKeys } from './keys';
 
-/** What other peers see of a participant. */
+/** Public view of a participant, as other peers see it. */
 export interface Participant {
   peerId: string;
   identity: string;
   displayName?: string;
   /** Milliseconds since the epoch. */
   joinedAt: number;
-  /** The session that holds the participant; when it expires, reconciliation removes the participant. */
+  /** Session of the participant. When it expires, reconciliation removes the participant. */
   sessionId?: string;
 }
 
@@ -23,9 +23,9 @@ export interface ProducerRecord {
 }
 
 /**
- * Who is in a room and what they publish, as signaling sees it: written on
- * join, produce, close and leave, read to answer a join with the room's
- * present state.
+ * Registry of a room's participants and their producers. Signaling writes
+ * it on join, produce, close and leave, and reads it to return the room's
+ * present state on join.
  */
 export class ParticipantRegistry {
   constructor(

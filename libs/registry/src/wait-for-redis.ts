@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-/** How often a process waiting for Redis says so. */
+/** Interval at which a process waiting for Redis logs that it waits. */
 const REPORT_EVERY_MS = 5000;
 
 /**

@@ -1,13 +1,13 @@
 import type { RpcError } from './errors';
 
-/** What a caller publishes on the target's channel. */
+/** Request a caller publishes on the target's channel. */
 export interface RpcRequest {
   id: string;
   method: string;
   params: unknown;
   /** Channel the reply goes to; one per client. */
   replyTo: string;
-  /** Epoch milliseconds after which nobody waits for the reply. */
+  /** Epoch milliseconds after which the caller no longer waits for the reply. */
   deadline: number;
   /** Caller id, for the target's logs. */
   from: string;

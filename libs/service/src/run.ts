@@ -29,9 +29,9 @@ export function runMain(processName: string, main: () => Promise<void>): void {
 const PARENT_CHECK_MS = 1000;
 
 /**
- * A process started by the local launcher or a test stops when its parent
- * is gone (killed with SIGKILL, say), so no cluster is left running with
- * nobody to stop it. SFU_CLUSTER_PARENT_PID names the parent.
+ * Stops a process started by the local launcher or a test when its parent
+ * is gone (killed with SIGKILL, for example), so no cluster is left running
+ * without a process to stop it. SFU_CLUSTER_PARENT_PID names the parent.
  */
 function watchParent(processName: string): void {
   const parent = Number(process.env.SFU_CLUSTER_PARENT_PID);

@@ -32,7 +32,7 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Each output line of each process, with the process name. */
   onLine?: (name: string, line: string) => void;
-  /** How long each process may take to answer its health route. */
+  /** Maximum time each process may take before its readiness route returns 200. */
   startTimeoutMs?: number;
 }
 
@@ -65,7 +65,7 @@ export interface LocalCluster {
 /**
  * Starts a cluster on this machine as child processes: Redis (unless given),
  * signaling nodes, SFU nodes, a lifecycle worker and the web server, each in
- * local mode on 127.0.0.1. Resolves once every process answers health.
+ * local mode on 127.0.0.1. Resolves once every process reports ready.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const started: ClusterProcess[] = [];
@@ -140,8 +140,8 @@ const MEDIA_PORTS_FIRST = 20000;
 const MEDIA_PORTS_END = 32768;
 
 /**
- * A random block of media ports whose WebRtcServer ports are free on UDP
- * and TCP. The block sits below the ephemeral range, where outgoing
+ * Picks a random block of media ports whose WebRtcServer ports are free on
+ * UDP and TCP. The block sits below the ephemeral range, where outgoing
  * connections of this machine take ports at random, and below the
  * 40000-49999 of `npm start`, so tests run beside a local cluster or
  * another checkout's tests. serverPorts lists offsets from the base that

@@ -6,7 +6,7 @@ import { freePort, isTcpPortFree } from './ports';
 import { isProcessAlive } from './process';
 
 export interface LocalClusterOptions {
-  /** Where the local Redis keeps its append-only file between runs. */
+  /** Directory of the local Redis's append-only file, kept between runs. */
   redisDir: string;
 }
 

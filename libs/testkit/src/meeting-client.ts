@@ -30,7 +30,7 @@ export interface MeetingJoinOptions {
   subscribe?: boolean;
 }
 
-/** Longest a migrating client waits for media on its new node before it drops the old. */
+/** Maximum time a migrating client waits for media on its new node before it drops the old. */
 const MIGRATION_WAIT_MS = 3000;
 
 /**
@@ -51,9 +51,9 @@ export class MeetingTestClient {
   private readonly publishedKinds: types.MediaKind[] = [];
   private subscribes = true;
   /**
-   * Settles once the current receive transport exists. A newConsumer sent by
-   * another signaling node can overtake the answer that creates it, so
-   * consumers wait on this.
+   * Promise that settles once the current receive transport exists. A
+   * newConsumer sent by another signaling node can overtake the response
+   * that creates it, so consumers wait on this.
    */
   private recvReady: Promise<void> = Promise.resolve();
 
@@ -157,9 +157,9 @@ export class MeetingTestClient {
   }
 
   /**
-   * Make-before-break: builds media on the new node while the old keeps
-   * flowing, waits until streams arrive there, then tells the server to
-   * close the old media and drops it.
+   * Migrates make-before-break: builds media on the new node while the old
+   * keeps flowing, waits until streams arrive there, then sends
+   * completeMigration and drops the old media.
    */
   private async migrate(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
     const old = this.peer;
@@ -184,7 +184,7 @@ export class MeetingTestClient {
     await this.buildSession(routerRtpCapabilities);
   }
 
-  /** A new media session on the current node: new transports, the same tracks again. */
+  /** Builds a new media session on the current node: new transports, the same tracks again. */
   private async buildSession(routerRtpCapabilities?: types.RtpCapabilities): Promise<void> {
     if (!routerRtpCapabilities) throw new Error('reconnectMedia came without router capabilities; join again');
 

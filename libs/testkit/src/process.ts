@@ -99,7 +99,7 @@ export class ManagedProcess {
     );
   }
 
-  /** Resolves once GET url answers 200. */
+  /** Resolves once GET url returns 200. */
   async waitForHttp(url: string, timeoutMs: number): Promise<void> {
     await waitFor(
       `${this.name} to answer ${url}`,

@@ -1,6 +1,6 @@
 /**
  * Resolves with the error a promise rejects with, when it is an instance of
- * errorClass; fails the test when the promise resolves or rejects with
+ * errorClass. The test fails when the promise resolves or rejects with
  * anything else.
  */
 export async function rejectionOf<E extends Error>(promise: Promise<unknown>, errorClass: new (...args: never[]) => E): Promise<E> {

@@ -13,7 +13,7 @@ import {
   type RedisServer,
 } from '@sfu-cluster/testkit';
 
-/** Every process below pid, read from /proc. */
+/** Lists every process below pid, read from /proc. */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {

@@ -80,7 +80,7 @@ describe('redis outage', () => {
 
     expect(cluster.processes().map((entry) => entry.process.pid)).toEqual(pids);
     expect(cluster.processes().every((entry) => entry.process.running)).toBe(true);
-    // No node was declared lost after the outage: nobody was told to reconnect.
+    // No node was declared lost after the outage, so no client got reconnectMedia.
     await sleep(7000);
     expect(alice.reconnects).toEqual([]);
     expect(bob.reconnects).toEqual([]);

@@ -105,7 +105,7 @@ export class MediaNode extends EventEmitter {
     return roomId === undefined ? all : all.filter((peer) => peer.roomId === roomId);
   }
 
-  /** The room on this node, created with no router yet when missing. */
+  /** Returns the room on this node, creating it with no router when missing. */
   openRoom(roomId: string): Room {
     let room = this.rooms.get(roomId);
     if (room) return room;
@@ -139,7 +139,7 @@ export class MediaNode extends EventEmitter {
 
     let peer = this.peers.get(peerKey(roomId, peerId));
     if (!peer) {
-      // Placement's choice of worker stands while that worker runs.
+      // Placement's choice of worker applies while that worker runs.
       const chosen = workerIndex !== undefined && this.pool.get(workerIndex) ? workerIndex : this.pickWorker(room);
       peer = new Peer(peerId, roomId, chosen);
       peer.canSubscribe = canSubscribe;
@@ -327,8 +327,8 @@ export class MediaNode extends EventEmitter {
 
   /**
    * Closes the room on this node once no local peer is left and no other
-   * node holds a pipe to it: those nodes' subscribers still receive the
-   * producers that were published here.
+   * node has a pipe to it, because those nodes' subscribers still receive
+   * the producers published here.
    */
   closeRoomIfEmpty(roomId: string): void {
     const room = this.rooms.get(roomId);

@@ -79,7 +79,7 @@ describe('sfu node faults', () => {
       reservationId: 'res-erin',
       cost: { peers: 1, consumers: 1 },
     });
-    expect(placed.placed && placed.nodeId).toBe(testbed.nodeB);
+    expect(placed).toMatchObject({ placed: true, nodeId: testbed.nodeB });
     const refused = await rejection(testbed.call(testbed.nodeA, 'room.join', { roomId: 'room-d', peerId: 'frank' }));
     expect(refused.code).toBe('NODE_DRAINING');
 

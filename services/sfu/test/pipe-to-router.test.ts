@@ -13,7 +13,7 @@ const OPUS = { kind: 'audio' as const, mimeType: 'audio/opus', clockRate: 48000,
 const SENDER_SSRC = 0x11223344;
 const SENDER_PAYLOAD_TYPE = 100;
 
-/** An Opus-sized packet whose payload names its sequence number. */
+/** Builds an Opus-sized packet whose payload names its sequence number. */
 function rtpPacket(sequence: number): Buffer {
   return buildRtpPacket({
     payloadType: SENDER_PAYLOAD_TYPE,

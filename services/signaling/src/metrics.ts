@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** What a signaling node counts: sockets, joins and their failures, events, RPC time to SFU nodes. */
+/** Counters and timers of a signaling node: sockets, joins and their failures, client events and their latency. */
 export interface SignalingMetrics {
   joins: Counter<'outcome'>;
   events: Counter<'event' | 'outcome'>;
@@ -21,13 +21,13 @@ export function createSignalingMetrics(registry: Registry, sockets: () => number
     joins: new Counter({ name: 'signaling_joins_total', help: 'joins, by outcome (ok or an error code)', labelNames: ['outcome'], registers: [registry] }),
     events: new Counter({
       name: 'signaling_events_total',
-      help: 'client events answered, by event and outcome (ok or an error code)',
+      help: 'client events handled, by event and outcome (ok or an error code)',
       labelNames: ['event', 'outcome'],
       registers: [registry],
     }),
     eventSeconds: new Histogram({
       name: 'signaling_event_seconds',
-      help: 'time to answer a client event, SFU round trips included',
+      help: 'time to respond to a client event, SFU round trips included',
       labelNames: ['event'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],

@@ -34,10 +34,10 @@ interface ConsumerInfo {
 }
 
 /**
- * What signaling does for a client: places it, asks SFU nodes for media
- * objects, keeps the room's participants and producers in the registry and
- * tells the other participants. Holds no state of its own, so any
- * signaling node can serve any client.
+ * Signaling's work for a client: placing it, requesting media objects from
+ * SFU nodes, keeping the room's participants and producers in the registry,
+ * and notifying the other participants. It keeps no state of its own, so
+ * any signaling node can serve any client.
  */
 export class RoomService {
   private readonly logger: Logger;
@@ -245,10 +245,10 @@ export class RoomService {
   }
 
   /**
-   * Moves a live peer to another node, make-before-break: the peer is placed
+   * Moves a live peer to another node, make-before-break. The peer is placed
    * again (a drained node is skipped, a moved room's new node preferred) and
-   * joins there, while its media on the old node keeps flowing until the
-   * client, receiving on the new node, sends completeMigration.
+   * joins there. Its media on the old node keeps flowing until the client,
+   * receiving on the new node, sends completeMigration.
    */
   async migrate(claims: TokenClaims, peer: JoinedPeer): Promise<{ peer: JoinedPeer; answer: Record<string, unknown> } | undefined> {
     if (peer.previousNodeId !== undefined) return undefined;
@@ -312,7 +312,7 @@ export class RoomService {
     }
   }
 
-  /** A join cancels a pending empty-room close; the first join of a room starts its maximum duration. */
+  /** Cancels a pending empty-room close, and starts the room's maximum duration on its first join. */
   private async onRoomOccupied(roomId: string, participants: number): Promise<void> {
     if (await cancelEmptyRoomClose(this.roomQueue, roomId)) this.logger.info('empty-room close cancelled by a join', { roomId });
 
@@ -382,8 +382,8 @@ export class RoomService {
         workerIndex: result.workerIndex,
         canSubscribe: claims.grants.subscribe,
       });
-      // The node holds the peer now and counts it in its load from its next
-      // heartbeat; confirming turns the reservation into that load at once,
+      // The node has the peer now and counts it in its load from its next
+      // heartbeat. Confirming turns the reservation into that load at once,
       // so the peer is counted neither twice nor not at all.
       await this.registry.placement.confirm(sessionId);
       this.logger.info('peer placed', { roomId, peerId, nodeId: result.nodeId, workerIndex: result.workerIndex, rule: result.decision.rule });

@@ -15,7 +15,7 @@ export async function closeRoom(context: RoomJobContext, roomId: string, reason:
   const room = await context.registry.rooms.get(roomId);
   const participants = await context.registry.participants.list(roomId);
   if (!room && participants.length === 0) {
-    // Nothing placed and nobody in it: only its listing is left.
+    // Nothing placed and no participant in it, so only its listing is left.
     await context.registry.participants.clear(roomId);
     return;
   }

@@ -16,11 +16,10 @@ interface NodeDescription {
 }
 
 /**
- * Makes the registry agree with what live nodes report: routers of nodes
- * that are gone, participants whose session expired (their signaling node
- * died before it could remove them), and rooms left with nobody are
- * removed; rooms a node holds that the registry does not know are closed
- * on that node.
+ * Makes the registry agree with what live nodes report. It removes routers
+ * of nodes that are gone, participants whose session expired (their
+ * signaling node died before it could remove them), and empty rooms. Rooms
+ * a node has that the registry does not list are closed on that node.
  */
 export async function reconcile(context: RoomJobContext, emptyRoomsPending: (roomId: string) => Promise<boolean>): Promise<ReconcileReport> {
   const report: ReconcileReport = { staleRouters: 0, orphanParticipants: 0, emptyRooms: 0, unknownRoomsOnNodes: 0 };
@@ -67,7 +66,7 @@ async function removeOrphanParticipants(context: RoomJobContext, roomId: string)
     if (participant.sessionId === undefined) continue;
     if (await context.registry.sessions.get(participant.sessionId)) continue;
 
-    // Its media may still run on its node: nobody is left to close it otherwise.
+    // Its media may still run on its node, and no other process would close it.
     const nodeId = placedOn.get(participant.peerId);
     if (nodeId !== undefined) {
       await context.rpc.call(nodeId, 'peer.close', { roomId, peerId: participant.peerId }, DESCRIBE_TIMEOUT_MS).catch(() => undefined);
@@ -92,7 +91,7 @@ async function closeUnknownRooms(context: RoomJobContext, nodeId: string, known:
   let closed = 0;
   for (const room of description.rooms) {
     if (known.has(room.roomId)) continue;
-    context.logger.warn('node holds a room the registry does not know; closing it there', { nodeId, roomId: room.roomId, peers: room.peers.length });
+    context.logger.warn('node has a room missing from the registry; closing it there', { nodeId, roomId: room.roomId, peers: room.peers.length });
     await context.rpc.call(nodeId, 'room.close', { roomId: room.roomId }, DESCRIBE_TIMEOUT_MS).catch(() => undefined);
     closed += 1;
   }

@@ -2,7 +2,7 @@ import type { Logger } from '@sfu-cluster/logger';
 import type { Redis, Registry } from '@sfu-cluster/registry';
 import { channels, type RpcClient } from '@sfu-cluster/rpc';
 
-/** What room and node jobs work with. */
+/** Dependencies of room and node jobs. */
 export interface RoomJobContext {
   registry: Registry;
   rpc: RpcClient;

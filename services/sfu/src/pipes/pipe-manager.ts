@@ -39,9 +39,9 @@ type Params<K extends keyof typeof pipeSchemas> = z.infer<(typeof pipeSchemas)[K
 
 /**
  * Pipes producers between SFU nodes. One PipeTransport pair per (room,
- * node, node), made on first need and shared by every producer piped
- * between the two; concurrent requests for one producer make one pipe;
- * a pipe producer whose last local consumer left is released, and a link
+ * node, node) is made on first need and shared by every producer piped
+ * between the two. Concurrent requests for one producer make one pipe. A
+ * pipe producer whose last local consumer left is released, and a link
  * with no producer left is closed at both ends.
  */
 export class PipeManager {
@@ -101,7 +101,7 @@ export class PipeManager {
     await piping;
   }
 
-  /** Called when a local consumer closes: a piped producer nobody here consumes goes. */
+  /** Releases a piped producer that no local consumer uses any more; called when a local consumer closes. */
   releaseIfUnused(roomId: string, producerId: string): void {
     const room = this.media.roomIfExists(roomId);
     const entry = room?.getProducer(producerId);
@@ -138,8 +138,8 @@ export class PipeManager {
       appData: { ...result.appData, roomId, peerId: result.peerId, originNodeId },
     });
     link.producerIds.add(producerId);
-    // However the piped producer ends (origin closed it, nobody here needs
-    // it), a link left carrying nothing is closed at both ends.
+    // However the piped producer ends (the origin closed it, or no local
+    // consumer needs it), a link left carrying nothing is closed at both ends.
     producer.observer.once('close', () => {
       link.producerIds.delete(producerId);
       if (link.producerIds.size === 0) void this.closeLink(link, true);
@@ -270,7 +270,7 @@ export class PipeManager {
     this.logger.info('origin producer event applied', { roomId: params.roomId, producerId: params.producerId, event: params.event });
   }
 
-  /** The remote node is gone: closing this end closes the producers it carried, and their consumers tell their clients. */
+  /** Closes this end of a pipe whose remote node is gone, which closes its producers and notifies their consumers' clients. */
   private async onRemoteLost(params: Params<'remoteLost'>): Promise<{ closed: boolean }> {
     const link = this.links.get(linkKey(params.roomId, params.nodeId));
     if (!link) return { closed: false };
@@ -318,7 +318,7 @@ export class PipeManager {
     this.media.closeRoomIfEmpty(link.roomId);
   }
 
-  /** Sends a call whose failure nobody here can act on; call() logs it. */
+  /** Sends a call whose failure no caller here can act on. call() logs the failure. */
   private tell(target: string, method: string, params: unknown): void {
     this.call(target, method, params).catch(() => undefined);
   }

@@ -17,8 +17,9 @@ export interface RequestGuard {
 }
 
 /**
- * The methods signaling calls on an SFU node for its clients. Every one
- * names the room and peer, so a caller can only reach objects of that peer.
+ * Registers the methods signaling calls on an SFU node for its clients.
+ * Every one names the room and peer, so a caller can only reach objects of
+ * that peer.
  */
 export function registerMediaMethods(server: RpcServer, media: MediaNode, pipes: PipeManager, guard: RequestGuard): void {
   server.method('room.join', s.join, async ({ roomId, peerId, epoch, workerIndex, canSubscribe }) => {
@@ -161,9 +162,9 @@ function describeConsumer(consumer: Consumer): Record<string, unknown> {
 }
 
 /**
- * mediasoup throws TypeError for malformed parameters and UnsupportedError
- * for a codec or feature the router lacks; either way the caller's payload
- * is at fault, not the node.
+ * Maps mediasoup's TypeError (malformed parameters) and UnsupportedError (a
+ * codec or feature the router lacks) to INVALID_PAYLOAD, because the
+ * caller's payload is at fault, not the node.
  */
 async function asPayloadError<T>(run: () => Promise<T>): Promise<T> {
   try {

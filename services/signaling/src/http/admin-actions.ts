@@ -95,7 +95,7 @@ async function callNode<T>(rpc: RpcClient, nodeId: string, method: string, param
     return { value: await rpc.call<T>(nodeId, method, params, NODE_TIMEOUT_MS) };
   } catch (error) {
     if (error instanceof RpcError && (error.code === 'NODE_UNREACHABLE' || error.code === 'RPC_TIMEOUT')) {
-      return { status: 404, error: { code: 'NODE_NOT_FOUND', message: `node ${nodeId} did not answer: ${error.message}` } };
+      return { status: 404, error: { code: 'NODE_NOT_FOUND', message: `node ${nodeId} did not respond: ${error.message}` } };
     }
     return { status: 500, error: { code: ErrorCode.Internal, message: (error as Error).message } };
   }

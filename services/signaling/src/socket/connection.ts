@@ -136,7 +136,7 @@ export class ConnectionHandler {
       this.count(event, body.code);
       const fields = { event, socketId: socket.id, roomId: data.peer?.roomId, peerId: data.peer?.peerId, code: body.code, error: (error as Error).message };
       if (unexpected) this.logger.error('event failed', fields);
-      else this.logger.debug('event refused', fields);
+      else this.logger.debug('event rejected', fields);
       reply({ ok: false, error: body });
     } finally {
       timer?.();
@@ -301,9 +301,9 @@ export class ConnectionHandler {
   }
 
   /**
-   * A dropped socket keeps its peer's media for the resume grace: the client
-   * may reconnect to any signaling node and resume. If its session was not
-   * touched since the drop, the peer leaves.
+   * Keeps a dropped socket's peer media for the resume grace, because the
+   * client may reconnect to any signaling node and resume. If its session
+   * was not touched since the drop, the peer leaves.
    */
   private onDisconnect(socket: Socket, reason: string): void {
     const peer = (socket.data as SocketData).peer;
