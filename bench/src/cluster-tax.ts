@@ -5,7 +5,7 @@ import { ManagedProcess, workerBin } from '@sfu-cluster/testkit';
 import type { BareServerConfig } from './bare-server';
 import { forwardingFigures, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
 import type { Bar, BenchResult } from './result';
-import { childPids, measureSfuForwarding } from './sfu-target';
+import { childPids, measureSfuForwarding, type SfuTarget } from './sfu-target';
 import { Publishers, Sinks, type PublisherTarget, type WorkloadShape } from './workload';
 
 export interface ClusterTaxOptions extends ForwardingWindow {
@@ -21,6 +21,21 @@ function cpuPerPacket(run: ForwardingRun): number {
 }
 
 /**
+ * Returns every process of a two-node cluster whose CPU counts, in groups:
+ * the hosting node's process and its worker apart, to show where extra CPU
+ * goes, then the idle second node and Redis.
+ */
+export function clusterCpuGroups(target: SfuTarget): Record<string, number[]> {
+  const hostingPid = target.cluster.sfu[0]!.process.pid;
+  return {
+    node: [hostingPid],
+    worker: childPids(hostingPid),
+    otherNode: target.pids(1),
+    redis: [target.cluster.redis!.process.pid],
+  };
+}
+
+/**
  * CPU per forwarded packet of the cluster (Redis registry and two SFU
  * nodes, the room on one of them) against a bare one-process mediasoup
  * server, on the same workload.
@@ -28,16 +43,7 @@ function cpuPerPacket(run: ForwardingRun): number {
 export async function runClusterTaxBench(options: ClusterTaxOptions): Promise<BenchResult> {
   const bare = await runBare(options);
   options.log(`cluster-tax: bare ${(cpuPerPacket(bare) * 1e6).toFixed(2)} us/packet`);
-  // The hosting node's process and worker apart, to show where extra CPU goes.
-  const cluster = await measureSfuForwarding(2, 'cluster-tax', options, (target) => {
-    const hostingPid = target.cluster.sfu[0]!.process.pid;
-    return {
-      node: [hostingPid],
-      worker: childPids(hostingPid),
-      otherNode: target.pids(1),
-      redis: [target.cluster.redis!.process.pid],
-    };
-  });
+  const cluster = await measureSfuForwarding(2, 'cluster-tax', options, clusterCpuGroups);
   options.log(`cluster-tax: cluster ${(cpuPerPacket(cluster) * 1e6).toFixed(2)} us/packet`);
   return report(options, cluster, bare);
 }

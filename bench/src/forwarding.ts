@@ -17,12 +17,16 @@ export interface ForwardingRun {
   wallSeconds: number;
   p50Ms: number;
   p99Ms: number;
+  /** Latency of the sink groups that the window's latencyGroups names; empty without them. */
+  latencyByGroup: Record<string, { p50Ms: number; p99Ms: number }>;
 }
 
 export interface ForwardingWindow {
   warmupSeconds: number;
   durationSeconds: number;
   subscribers: number;
+  /** Sink indexes whose latency is also reported on its own, by group name. */
+  latencyGroups?: Record<string, number[]>;
 }
 
 /** Seconds to wait for the first packet at every sink: video consumers wait for a keyframe, and a node's first RTP takes a moment. */
@@ -54,6 +58,7 @@ export async function measureForwarding(
     sinks.measuring = false;
 
     const cpuSecondsByGroup = Object.fromEntries(readings.map((reading) => [reading.group, reading.cpuSeconds]));
+    const latencyByGroup = Object.fromEntries(Object.entries(window.latencyGroups ?? {}).map(([group, indexes]) => [group, sinks.latency(indexes)]));
     return {
       forwarded: sinks.received,
       expected: sent * window.subscribers,
@@ -61,6 +66,7 @@ export async function measureForwarding(
       cpuSecondsByGroup,
       wallSeconds: readings[0]!.wallSeconds,
       ...sinks.latency(),
+      latencyByGroup,
     };
   } finally {
     publishers.stop();

@@ -142,14 +142,15 @@ export class SfuTarget {
 }
 
 /**
- * Starts nodeCount SFU nodes, puts the workload's publishers and
- * subscribers all on the first one, so no media crosses a pipe, and
- * measures it with the CPU groups that pidGroups picks.
+ * Starts nodeCount SFU nodes, puts the workload's publishers on the first
+ * one and each subscriber on the node at its index in subscriberNodes
+ * (the first node when missing, so no media crosses a pipe), and measures
+ * it with the CPU groups that pidGroups picks.
  */
 export async function measureSfuForwarding(
   nodeCount: number,
   roomId: string,
-  options: ForwardingWindow & { shape: WorkloadShape },
+  options: ForwardingWindow & { shape: WorkloadShape; subscriberNodes?: number[] },
   pidGroups: (target: SfuTarget) => Record<string, number[]>,
 ): Promise<ForwardingRun> {
   const target = await SfuTarget.start(nodeCount);
@@ -158,7 +159,8 @@ export async function measureSfuForwarding(
     const nodeId = target.nodeId(0);
     const { targets, producerIds } = await target.publish(nodeId, roomId, options.shape);
     for (const [index, sinkPort] of sinks.ports.entries()) {
-      await target.subscribe(nodeId, roomId, `subscriber-${index}`, sinkPort, producerIds, nodeId);
+      const subscriberNodeId = target.nodeId(options.subscriberNodes?.[index] ?? 0);
+      await target.subscribe(subscriberNodeId, roomId, `subscriber-${index}`, sinkPort, producerIds, nodeId);
     }
 
     const publishers = await Publishers.create(options.shape, targets);

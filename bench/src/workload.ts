@@ -153,6 +153,8 @@ export class Sinks {
   /** Counting and latency sampling happen only while measuring is true. */
   measuring = false;
   private readonly latenciesMs: number[] = [];
+  /** Index of the sink each latency sample came from. */
+  private readonly latencySinks: number[] = [];
   private seen = 0;
   /** Workload packets per sink since creation, counted or not. */
   private readonly arrivals: number[];
@@ -177,8 +179,11 @@ export class Sinks {
     return this.arrivals.every((count) => count > 0);
   }
 
-  latency(): { p50Ms: number; p99Ms: number } {
-    const sorted = [...this.latenciesMs].sort((a, b) => a - b);
+  /** Returns the latency quantiles of every sink, or of the sinks at sinkIndexes only. */
+  latency(sinkIndexes?: number[]): { p50Ms: number; p99Ms: number } {
+    const wanted = sinkIndexes === undefined ? undefined : new Set(sinkIndexes);
+    const samples = wanted === undefined ? this.latenciesMs : this.latenciesMs.filter((_, sample) => wanted.has(this.latencySinks[sample]!));
+    const sorted = [...samples].sort((a, b) => a - b);
     return { p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
   }
 
@@ -200,9 +205,13 @@ export class Sinks {
     this.seen += 1;
     if (this.latenciesMs.length < LATENCY_SAMPLES) {
       this.latenciesMs.push(latencyMs);
+      this.latencySinks.push(index);
       return;
     }
     const slot = Math.floor(Math.random() * this.seen);
-    if (slot < LATENCY_SAMPLES) this.latenciesMs[slot] = latencyMs;
+    if (slot < LATENCY_SAMPLES) {
+      this.latenciesMs[slot] = latencyMs;
+      this.latencySinks[slot] = index;
+    }
   }
 }
