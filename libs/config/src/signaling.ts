@@ -17,6 +17,8 @@ export interface SignalingConfig extends CommonConfig {
   /** Seconds a peer whose socket dropped keeps its media, waiting to resume. */
   resumeGraceSeconds: number;
   rpcTimeoutMs: number;
+  /** Browser origins whose pages may call the admin API (CORS); local mode also allows every loopback origin. */
+  consoleOrigins: string[];
   limits: SignalingLimits;
   /** Seconds an empty room waits for a peer before it closes. */
   roomEmptyTimeoutSeconds: number;
@@ -64,6 +66,7 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
     nodeId: reader.string('SIGNALING_NODE_ID', `${hostname()}-${process.pid}`),
     resumeGraceSeconds: reader.integer('SIGNALING_RESUME_GRACE', 15, 0, 3600),
     rpcTimeoutMs: reader.integer('SIGNALING_RPC_TIMEOUT', 5000, 100, 120_000),
+    consoleOrigins: readConsoleOrigins(reader),
     roomEmptyTimeoutSeconds: reader.integer('ROOM_EMPTY_TIMEOUT', 300, 0, 7 * 24 * 3600),
     roomMaxDurationSeconds: reader.integer('ROOM_MAX_DURATION', 0, 0, 30 * 24 * 3600),
     limits: {
@@ -118,6 +121,16 @@ function readJwtSecret(reader: EnvReader, local: boolean, jwksUrl: string | unde
     );
   }
   return secret;
+}
+
+function readConsoleOrigins(reader: EnvReader): string[] {
+  const origins = reader.list('SIGNALING_CONSOLE_ORIGINS', []);
+  for (const origin of origins) {
+    if (parseHttpUrl(origin)?.origin !== origin) {
+      reader.fail(`SIGNALING_CONSOLE_ORIGINS entry ${origin} is not an origin; write each as scheme://host[:port], such as https://console.example.com`);
+    }
+  }
+  return origins;
 }
 
 function readPublicUrl(reader: EnvReader, port: number): string {

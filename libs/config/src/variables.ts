@@ -57,6 +57,8 @@ export const variables = {
   SIGNALING_RATE_LIMIT_ACTION: 'What a socket over its event rate gets: error (an error ack, default) or disconnect.',
   SIGNALING_RESUME_GRACE: 'Seconds a peer whose socket dropped keeps its media, waiting to resume (default 15).',
   SIGNALING_RPC_TIMEOUT: 'Milliseconds signaling waits for an SFU node to answer (default 5000).',
+  SIGNALING_CONSOLE_ORIGINS:
+    'Comma-separated origins (scheme://host[:port]) of operator console pages that may call the admin API from a browser (default none; local mode also allows every loopback origin).',
   ROOM_MAX_PEERS: 'Peers one room may hold (default 100).',
   ROOM_EMPTY_TIMEOUT: 'Seconds an empty room stays open for someone to join before it closes (default 300).',
   ROOM_MAX_DURATION: 'Seconds after which a room ends, with notice to its peers; 0 (default) for no limit.',

@@ -1,4 +1,4 @@
-import type { Transport } from 'mediasoup/node/lib/types';
+import type { Producer, Transport } from 'mediasoup/node/lib/types';
 
 import type { WorkerPool } from './worker-pool';
 
@@ -11,6 +11,15 @@ export interface SampledLoad {
   bitrateOut: number;
 }
 
+/** One transport's bitrates in the last sample, in bits per second. */
+export interface TransportBitrate {
+  bitrateIn: number;
+  bitrateOut: number;
+}
+
+/** RTCP's fraction lost is an 8-bit fixed-point number: 256 means every packet. */
+const FRACTION_LOST_SCALE = 256;
+
 /**
  * Measures what the node's counters cannot: worker CPU from getrusage and
  * bitrates from transport stats. Sampling runs on a timer because both
@@ -19,17 +28,34 @@ export interface SampledLoad {
 export class LoadSampler {
   private last: SampledLoad = { cpu: 0, workerCpu: [], bitrateIn: 0, bitrateOut: 0 };
   private readonly cpuTimes = new Map<number, { pid: number; cpuMs: number; at: number }>();
+  private bitrateByTransport = new Map<string, TransportBitrate>();
+  private lossByProducer = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private sampling = false;
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly transports: () => Transport[],
+    private readonly producers: () => Producer[],
     private readonly intervalMs = 2000,
   ) {}
 
   get current(): SampledLoad {
     return this.last;
+  }
+
+  /** A transport's bitrates in the last sample; zero for a transport not sampled yet. */
+  transportBitrate(transportId: string): TransportBitrate {
+    return this.bitrateByTransport.get(transportId) ?? { bitrateIn: 0, bitrateOut: 0 };
+  }
+
+  /**
+   * The share of a producer's inbound RTP packets lost, 0 to 1, as this
+   * node counted it for its last RTCP receiver report (the worst of the
+   * producer's streams); undefined for a producer not sampled yet.
+   */
+  producerPacketLoss(producerId: string): number | undefined {
+    return this.lossByProducer.get(producerId);
   }
 
   start(): void {
@@ -48,6 +74,7 @@ export class LoadSampler {
     try {
       const workerCpu = await this.sampleCpu();
       const { bitrateIn, bitrateOut } = await this.sampleBitrates();
+      await this.samplePacketLoss();
       const cpu = workerCpu.length === 0 ? 0 : workerCpu.reduce((a, b) => a + b, 0) / workerCpu.length;
       this.last = { cpu, workerCpu, bitrateIn, bitrateOut };
     } finally {
@@ -78,14 +105,33 @@ export class LoadSampler {
   private async sampleBitrates(): Promise<{ bitrateIn: number; bitrateOut: number }> {
     let bitrateIn = 0;
     let bitrateOut = 0;
+    const byTransport = new Map<string, TransportBitrate>();
 
     for (const transport of this.transports()) {
       const stats = await transport.getStats().catch(() => []);
+      const own = { bitrateIn: 0, bitrateOut: 0 };
       for (const entry of stats as { recvBitrate?: number; sendBitrate?: number }[]) {
-        bitrateIn += entry.recvBitrate ?? 0;
-        bitrateOut += entry.sendBitrate ?? 0;
+        own.bitrateIn += entry.recvBitrate ?? 0;
+        own.bitrateOut += entry.sendBitrate ?? 0;
       }
+      byTransport.set(transport.id, own);
+      bitrateIn += own.bitrateIn;
+      bitrateOut += own.bitrateOut;
     }
+
+    this.bitrateByTransport = byTransport;
     return { bitrateIn, bitrateOut };
+  }
+
+  private async samplePacketLoss(): Promise<void> {
+    const byProducer = new Map<string, number>();
+
+    for (const producer of this.producers()) {
+      const stats = await producer.getStats().catch(() => []);
+      const fractions = (stats as { fractionLost?: number }[]).map((entry) => (entry.fractionLost ?? 0) / FRACTION_LOST_SCALE);
+      if (fractions.length > 0) byProducer.set(producer.id, Math.max(...fractions));
+    }
+
+    this.lossByProducer = byProducer;
   }
 }

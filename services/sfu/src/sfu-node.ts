@@ -1,5 +1,5 @@
 import type * as Mediasoup from 'mediasoup';
-import type { RtpCapabilities, Transport } from 'mediasoup/node/lib/types';
+import type { Producer, RtpCapabilities, Transport } from 'mediasoup/node/lib/types';
 
 import { redactUrl, type SfuConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
@@ -22,6 +22,7 @@ import { draining } from './errors';
 import { LoadSampler, type SampledLoad } from './load-sampler';
 import { mediaCodecs } from './media-codecs';
 import { MediaNode, type WorkerLostEvent } from './media-node';
+import type { Peer } from './peer';
 import { PipeManager } from './pipes/pipe-manager';
 import { registerMediaMethods, type RequestGuard } from './rpc/media-methods';
 import { mediaSchemas } from './rpc/schemas';
@@ -80,7 +81,7 @@ export class SfuNode {
     this.rpcClient = new RpcClient({ ...base, subscriber: subscriber('rpc-client'), clientId: config.nodeId });
 
     this.pipes = new PipeManager(this.media, { nodeId: config.nodeId, pipeIp: config.pipeIp, rpc: this.rpcClient }, logger);
-    this.sampler = new LoadSampler(this.pool, () => this.transports());
+    this.sampler = new LoadSampler(this.pool, () => this.transports(), () => this.producers());
   }
 
   get state(): NodeState {
@@ -218,7 +219,11 @@ export class SfuNode {
     };
   }
 
-  /** Returns this node's rooms with their routers, peers, media and pipes. */
+  /**
+   * Returns this node's rooms with their routers, peers, media and pipes.
+   * Bitrates (bits per second) and packet loss come from the load sampler,
+   * so they are up to one sampling interval (2 s) old.
+   */
   describe(): Record<string, unknown> {
     const rooms = this.media.roomList().map((room) => ({
       roomId: room.id,
@@ -233,6 +238,7 @@ export class SfuNode {
           paused: producer.paused,
         })),
         consumers: peer.consumers.size,
+        ...this.peerStats(peer),
       })),
       pipedProducers: room
         .producerList()
@@ -240,7 +246,22 @@ export class SfuNode {
         .map((entry) => ({ producerId: entry.producer.id, originNodeId: entry.originNodeId, peerId: entry.peerId })),
     }));
 
-    return { nodeId: this.config.nodeId, state: this.stateValue, load: this.media.load(), rooms, pipes: this.pipes.linkList() };
+    const pipes = this.pipes.linkList().map((link) => ({ ...link, ...this.sampler.transportBitrate(link.transportId) }));
+    return { nodeId: this.config.nodeId, state: this.stateValue, load: this.media.load(), rooms, pipes };
+  }
+
+  /** A peer's bitrates summed over its transports, and the worst packet loss among its producers (null before the first sample). */
+  private peerStats(peer: Peer): { bitrateIn: number; bitrateOut: number; packetLoss: number | null } {
+    let bitrateIn = 0;
+    let bitrateOut = 0;
+    for (const transportId of peer.transports.keys()) {
+      const bitrate = this.sampler.transportBitrate(transportId);
+      bitrateIn += bitrate.bitrateIn;
+      bitrateOut += bitrate.bitrateOut;
+    }
+
+    const losses = [...peer.producers.keys()].map((producerId) => this.sampler.producerPacketLoss(producerId)).filter((loss) => loss !== undefined);
+    return { bitrateIn, bitrateOut, packetLoss: losses.length === 0 ? null : Math.max(...losses) };
   }
 
   private async readRtpCapabilities(): Promise<RtpCapabilities> {
@@ -320,5 +341,10 @@ export class SfuNode {
   private transports(): Transport[] {
     const clients = this.media.peerList().flatMap((peer) => [...peer.transports.values()]);
     return [...clients, ...this.pipes.transportList()];
+  }
+
+  /** The producers of this node's peers; pipe producers are left out, their origin node samples them. */
+  private producers(): Producer[] {
+    return this.media.peerList().flatMap((peer) => [...peer.producers.values()]);
   }
 }

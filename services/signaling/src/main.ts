@@ -13,6 +13,7 @@ import { closeServer, createProcessMetrics, healthRouter, listen, onShutdown, ru
 
 import { TokenVerifier } from './auth';
 import { adminRouter } from './http/admin';
+import { adminCors } from './http/admin-cors';
 import { mediaConfigRouter } from './http/media-config';
 import { createSignalingMetrics } from './metrics';
 import { NodeEventRelay } from './node-events';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     }),
   );
   app.use(mediaConfigRouter(config, verifier, () => routerCapabilities(registry, rpc)));
+  app.use('/api/v1/admin', adminCors(config.consoleOrigins, config.mode === 'local'));
   app.use(adminRouter(registry, rpc, verifier, redis, config.redis.prefix));
 
   await listen(server, config.host, config.port, logger);

@@ -6,26 +6,14 @@ import type { RpcClient } from '@sfu-cluster/rpc';
 
 import type { TokenVerifier } from '../auth';
 import { adminActionsRouter } from './admin-actions';
+import { describeNode, type NodeDescription } from './node-description';
 import { requireToken } from './require-token';
 
-interface NodeDescription {
-  nodeId: string;
-  rooms: {
-    roomId: string;
-    routers: { workerIndex: number; routerId: string }[];
-    peers: { peerId: string; workerIndex: number; producers: unknown[]; consumers: number; transports: number }[];
-    pipedProducers: { producerId: string; originNodeId: string; peerId: string }[];
-  }[];
-  pipes: { roomId: string; remoteNodeId: string; producers: number; transportId: string }[];
-}
-
-/** How long the room view waits for each node to describe itself. */
-const DESCRIBE_TIMEOUT_MS = 2000;
-
 /**
- * Admin routes (token with the admin grant): the nodes, the rooms, and one
- * room's placement: which peers and producers are on which node and worker,
- * and the pipes between nodes. Field names are documented in the README.
+ * Admin routes (token with the admin grant): the nodes, the rooms, the
+ * pipes between nodes, and one room's placement, which lists the peers and
+ * producers on each node and worker and the room's pipes. Field names are
+ * documented in the README.
  */
 export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenVerifier, publisher: Redis, prefix: string): Router {
   const router = Router();
@@ -41,6 +29,10 @@ export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenV
     const roomIds = await registry.participants.roomIds();
     const rooms = await Promise.all(roomIds.map((roomId) => roomSummary(registry, roomId)));
     res.json({ rooms });
+  });
+
+  router.get('/api/v1/admin/pipes', async (_req, res) => {
+    res.json(await pipeList(registry, rpc));
   });
 
   router.get('/api/v1/admin/rooms/:roomId', async (req, res) => {
@@ -86,10 +78,12 @@ async function roomPlacement(
   ]);
   const identities = new Map(participants.map((participant) => [participant.peerId, participant.identity]));
 
+  const descriptions = new Map<string, NodeDescription>();
   const nodes = await Promise.all(
     room.nodeIds.map(async (nodeId) => {
       try {
-        const description = await rpc.call<NodeDescription>(nodeId, 'node.describe', {}, DESCRIBE_TIMEOUT_MS);
+        const description = await describeNode(rpc, nodeId);
+        descriptions.set(nodeId, description);
         const share = description.rooms.find((entry) => entry.roomId === roomId);
         return {
           nodeId,
@@ -104,12 +98,14 @@ async function roomPlacement(
     }),
   );
 
-  // A pipe runs from the producer's node to each node that pipes it in.
-  const pipes = new Map<string, { fromNodeId: string; toNodeId: string; producerIds: string[] }>();
+  // A pipe runs from the producer's node to each node that pipes it in. Its
+  // bitrate is what the receiving node's end of the pipe transport takes in.
+  const pipes = new Map<string, { fromNodeId: string; toNodeId: string; producerIds: string[]; bitrate: number }>();
   for (const node of nodes) {
     for (const piped of node.pipedProducers) {
       const key = `${piped.originNodeId}>${node.nodeId}`;
-      const pipe = pipes.get(key) ?? { fromNodeId: piped.originNodeId, toNodeId: node.nodeId, producerIds: [] };
+      const bitrate = receivedBitrate(descriptions.get(node.nodeId), roomId, piped.originNodeId);
+      const pipe = pipes.get(key) ?? { fromNodeId: piped.originNodeId, toNodeId: node.nodeId, producerIds: [], bitrate };
       pipe.producerIds.push(piped.producerId);
       pipes.set(key, pipe);
     }
@@ -126,4 +122,38 @@ async function roomPlacement(
     pipes: [...pipes.values()],
     decisions,
   };
+}
+
+/** Bits per second a node receives over its pipe from another node for one room; 0 when it has no such pipe. */
+function receivedBitrate(description: NodeDescription | undefined, roomId: string, fromNodeId: string): number {
+  const link = description?.pipes.find((entry) => entry.roomId === roomId && entry.remoteNodeId === fromNodeId);
+  return link?.bitrateIn ?? 0;
+}
+
+/**
+ * Every pipe of every live node, one entry per direction: each node's end
+ * of a pipe transport reports what it receives from the other end, so a
+ * direction that carries no producer shows bitrate 0.
+ * Nodes that do not respond in time are listed in unreachable.
+ */
+async function pipeList(registry: Registry, rpc: RpcClient): Promise<Record<string, unknown>> {
+  const nodes = await registry.nodes.list();
+  const pipes: { roomId: string; fromNodeId: string; toNodeId: string; bitrate: number }[] = [];
+  const unreachable: string[] = [];
+
+  await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        const description = await describeNode(rpc, node.id);
+        for (const link of description.pipes) {
+          pipes.push({ roomId: link.roomId, fromNodeId: link.remoteNodeId, toNodeId: node.id, bitrate: link.bitrateIn });
+        }
+      } catch {
+        unreachable.push(node.id);
+      }
+    }),
+  );
+
+  pipes.sort((a, b) => a.roomId.localeCompare(b.roomId) || a.fromNodeId.localeCompare(b.fromNodeId) || a.toNodeId.localeCompare(b.toNodeId));
+  return { pipes, unreachable: unreachable.sort() };
 }
