@@ -10,6 +10,12 @@ export {
   type SignalingLimits,
 } from './signaling';
 export { PRODUCTION_STUN_SERVERS, type IceServerConfig } from './ice';
+export {
+  DEFAULT_TURN_CREDENTIAL_TTL_SECONDS,
+  MIN_TURN_CREDENTIAL_TTL_SECONDS,
+  MAX_TURN_CREDENTIAL_TTL_SECONDS,
+  type TurnSecretConfig,
+} from './turn';
 export { loadLifecycleConfig, type LifecycleConfig } from './lifecycle';
 export { loadWebConfig, type WebConfig } from './web';
 export { loadOrExit } from './exit';

@@ -2,16 +2,19 @@ import { hostname } from 'node:os';
 
 import { parseHttpUrl } from './addresses';
 import { readCommon, redactUrl, type CommonConfig } from './common';
-import { readIceServers, type IceServerConfig } from './ice';
+import { readIceConfig, type IceServerConfig } from './ice';
 import { EnvReader } from './reader';
+import type { TurnSecretConfig } from './turn';
 import type { Env } from './variables';
 
 export interface SignalingConfig extends CommonConfig {
   /** HS256 secret; undefined when tokens are checked against JWKS. */
   jwtSecret?: string;
   jwksUrl?: string;
-  /** Handed to clients by media-config and join. */
+  /** Handed to clients by media-config and join, as they are. */
   iceServers: IceServerConfig[];
+  /** TURN servers for which media-config and join mint a credential per client; undefined without MEDIASOUP_TURN_SECRET. */
+  turnSecret?: TurnSecretConfig;
   publicUrl: string;
   nodeId: string;
   /** Seconds a peer whose socket dropped keeps its media, waiting to resume. */
@@ -57,11 +60,14 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
   const jwksUrl = readJwksUrl(reader, local);
   const jwtSecret = readJwtSecret(reader, local, jwksUrl);
 
+  const ice = readIceConfig(reader, local);
+
   const config: SignalingConfig = {
     ...common,
     jwtSecret,
     jwksUrl,
-    iceServers: readIceServers(reader, local),
+    iceServers: ice.iceServers,
+    turnSecret: ice.turnSecret,
     publicUrl: readPublicUrl(reader, common.port),
     nodeId: reader.string('SIGNALING_NODE_ID', `${hostname()}-${process.pid}`),
     resumeGraceSeconds: reader.integer('SIGNALING_RESUME_GRACE', 15, 0, 3600),
