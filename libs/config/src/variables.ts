@@ -31,9 +31,14 @@ export const variables = {
   MEDIASOUP_RTC_MAX_PORT: 'Highest UDP/TCP port for media (default 49999).',
   MEDIASOUP_STUN_SERVERS: 'Comma-separated stun:host[:port] URLs handed to clients (production default: Google STUN; local: none).',
   MEDIASOUP_TURN_SERVER:
-    'Comma-separated turn: or turns: URLs handed to clients, each host[:port][?transport=udp|tcp], sharing one username and password (default none).',
-  MEDIASOUP_TURN_USERNAME: 'TURN username (required with MEDIASOUP_TURN_SERVER).',
-  MEDIASOUP_TURN_PASSWORD: 'TURN password (required with MEDIASOUP_TURN_SERVER).',
+    'Comma-separated turn: or turns: URLs handed to clients, each host[:port][?transport=udp|tcp], sharing one set of credentials (default none).',
+  MEDIASOUP_TURN_USERNAME: 'Static TURN username (required with MEDIASOUP_TURN_SERVER unless MEDIASOUP_TURN_SECRET is set).',
+  MEDIASOUP_TURN_PASSWORD: 'Static TURN password (required with MEDIASOUP_TURN_SERVER unless MEDIASOUP_TURN_SECRET is set).',
+  MEDIASOUP_TURN_SECRET:
+    "Shared secret of the TURN server (coturn's static-auth-secret with use-auth-secret), instead of a static username and password: " +
+    'each client gets username <unix expiry>:<token identity> and credential base64(HMAC-SHA1(secret, username)) (default none).',
+  MEDIASOUP_TURN_CREDENTIAL_TTL:
+    'Seconds a credential minted from MEDIASOUP_TURN_SECRET stays valid for new TURN allocations, 60 to 604800 (default 3600).',
   MEDIASOUP_ANNOUNCED_IP: "Public IP clients send media to, never 0.0.0.0 or ::; required in production, 127.0.0.1 in local mode.",
   MEDIASOUP_WORKER_BIN: 'Path of the mediasoup-worker binary built by infra/worker/build-worker.sh.',
 
