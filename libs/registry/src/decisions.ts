@@ -28,7 +28,7 @@ export interface PlacementCost {
   consumers: number;
 }
 
-/** One node as placement saw it. */
+/** One node that placement examined. */
 export interface PlacementCandidate {
   nodeId: string;
   /** Missing when the node's record had expired. */
@@ -51,7 +51,17 @@ export interface PlacementDecision {
   rule: PlacementRule;
   /** The room's epoch after the decision; 0 when a rejected placement found no room. */
   epoch: number;
+  /**
+   * The nodes placement examined: those hosting the room, the least loaded
+   * of the region and of the cluster, and some draining ones. Empty for moves.
+   */
   candidates: PlacementCandidate[];
+  /**
+   * Members of the global by-load zset after the placement: the active
+   * nodes, plus expired ones not removed yet. Missing for moves and for
+   * decisions recorded before the zset existed.
+   */
+  activeNodes?: number;
   /** Missing when the placement was rejected. */
   nodeId?: string;
   workerIndex?: number;

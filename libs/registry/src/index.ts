@@ -17,6 +17,7 @@ export { SessionRegistry, SESSION_TTL_MS, type SessionRecord } from './sessions'
 export {
   Placement,
   RESERVATION_TTL_MS,
+  PLACEMENT_CANDIDATES,
   type PlacementRequest,
   type PlacementResult,
   type PlacementOptions,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 
 import { RegistryError } from './errors';
 import { assertId, type RegistryKeys } from './keys';
-import { heartbeatScript, setNodeStateScript } from './lua/node-scripts';
+import { heartbeatScript, removeNodeScript, setNodeStateScript } from './lua/node-scripts';
 import { runScript } from './script';
 
 /** A node record lives this long after its last heartbeat; a missing record means the node is lost. */
@@ -62,14 +62,16 @@ export class NodeRegistry {
   ) {}
 
   /**
-   * Writes the node's record with a 3 s TTL. Returns the stored record,
-   * whose state stays draining once setState() drained the node.
+   * Writes the node's record with a 3 s TTL and its load score in the
+   * by-load zsets placement reads. Returns the stored record, whose state
+   * stays draining once setState() drained the node.
    */
-  async heartbeat(record: NodeRecord): Promise<NodeRecord> {
+  async heartbeat(record: NodeRecord, now = Date.now()): Promise<NodeRecord> {
     assertNodeRecord(record);
 
     const keys = [this.keys.node(record.id), this.keys.nodes];
-    const stored = await runScript(this.redis, heartbeatScript, keys, [JSON.stringify(record), NODE_TTL_MS, record.id]);
+    const args = [JSON.stringify(record), NODE_TTL_MS, record.id, this.keys.prefix, now];
+    const stored = await runScript(this.redis, heartbeatScript, keys, args);
 
     return parseNodeRecord(stored as string);
   }
@@ -84,7 +86,7 @@ export class NodeRegistry {
       throw new TypeError(`invalid node state "${String(state)}": use active or draining`);
     }
 
-    const stored = await runScript(this.redis, setNodeStateScript, [this.keys.node(nodeId)], [state, now]);
+    const stored = await runScript(this.redis, setNodeStateScript, [this.keys.node(nodeId)], [state, now, this.keys.prefix]);
     if (stored === null) {
       throw new RegistryError('NODE_NOT_FOUND', `node ${nodeId} has no live record; it must send a heartbeat first`);
     }
@@ -113,13 +115,11 @@ export class NodeRegistry {
     return expired;
   }
 
-  /** Deletes a node's record, its reservations and its index entry; for a clean exit or after recovery. */
+  /** Deletes a node's record, its reservations and its index entries; for a clean exit or after recovery. */
   async remove(nodeId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(this.keys.node(nodeId), this.keys.nodeReservations(nodeId))
-      .srem(this.keys.nodes, nodeId)
-      .exec();
+    assertId('node id', nodeId);
+
+    await runScript(this.redis, removeNodeScript, [this.keys.nodes], [nodeId, this.keys.prefix]);
   }
 
   private async readIndex(): Promise<{ live: NodeRecord[]; expired: string[] }> {

@@ -19,6 +19,8 @@ export interface ProducerRecord {
   peerId: string;
   nodeId: string;
   kind: 'audio' | 'video';
+  /** What the track carries; missing in records written before sources existed, read those by kind. */
+  source?: 'microphone' | 'camera' | 'screen';
   paused: boolean;
 }
 

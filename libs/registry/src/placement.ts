@@ -13,12 +13,19 @@ import { runScript } from './script';
 /** A join keeps its capacity reserved this long unless confirmed or released first. */
 export const RESERVATION_TTL_MS = 15_000;
 
+/**
+ * Live active nodes placement examines from the start of each by-load zset
+ * (the requested region's and the global one), on top of the nodes that
+ * host the room. It bounds the work of one placement whatever the node count.
+ */
+export const PLACEMENT_CANDIDATES = 8;
+
 export interface PlacementRequest {
   roomId: string;
   peerId: string;
   /** Caller-chosen id, so a retried request returns the first decision instead of reserving twice. */
   reservationId: string;
-  /** Preferred region; nodes elsewhere are used only when none there fits. */
+  /** Preferred region; nodes elsewhere are used only when none of the examined nodes there fits. */
   region?: string;
   cost: PlacementCost;
   /** Milliseconds since the epoch; reservations whose expiry is not after it stop counting. */
@@ -32,6 +39,8 @@ export type PlacementResult =
 export interface PlacementOptions {
   reservationTtlMs?: number;
   decisionsKept?: number;
+  /** Live active nodes examined per by-load zset; PLACEMENT_CANDIDATES unless set. */
+  candidatesPerZset?: number;
 }
 
 /**
@@ -42,6 +51,7 @@ export interface PlacementOptions {
 export class Placement {
   private readonly reservationTtlMs: number;
   private readonly decisionsKept: number;
+  private readonly candidatesPerZset: number;
 
   constructor(
     private readonly redis: Redis,
@@ -50,6 +60,10 @@ export class Placement {
   ) {
     this.reservationTtlMs = options.reservationTtlMs ?? RESERVATION_TTL_MS;
     this.decisionsKept = options.decisionsKept ?? DECISIONS_KEPT;
+    this.candidatesPerZset = options.candidatesPerZset ?? PLACEMENT_CANDIDATES;
+    if (!Number.isInteger(this.candidatesPerZset) || this.candidatesPerZset < 1) {
+      throw new TypeError(`invalid candidatesPerZset ${this.candidatesPerZset}: use an integer of 1 or more`);
+    }
   }
 
   /**
@@ -59,16 +73,12 @@ export class Placement {
   async place(request: PlacementRequest): Promise<PlacementResult> {
     assertRequest(request);
 
-    // NOTE: a node that registers between this read and the script is not a candidate for this one join.
-    const nodeIds = (await this.redis.smembers(this.keys.nodes)).sort();
-
     const { roomId } = request;
     const keys = [
       this.keys.room(roomId),
       this.keys.roomRouters(roomId),
       this.keys.roomDecisions(roomId),
       this.keys.reservation(request.reservationId),
-      ...nodeIds.flatMap((nodeId) => [this.keys.node(nodeId), this.keys.nodeReservations(nodeId)]),
     ];
     const args = [
       roomId,
@@ -81,7 +91,8 @@ export class Placement {
       this.reservationTtlMs,
       this.decisionsKept,
       DECISIONS_TTL_MS,
-      ...nodeIds,
+      this.keys.prefix,
+      this.candidatesPerZset,
     ];
     const decision = parseDecision((await runScript(this.redis, placeScript, keys, args)) as string);
 
@@ -102,27 +113,22 @@ export class Placement {
     const reservation = await this.readReservation(reservationId);
     if (reservation === undefined) throw reservationNotFound(reservationId);
 
-    const keys = [
-      this.keys.reservation(reservationId),
-      this.keys.node(reservation.nodeId),
-      this.keys.nodeReservations(reservation.nodeId),
-      this.keys.roomPeers(reservation.roomId),
-    ];
-    const peer = await runScript(this.redis, confirmScript, keys, [reservationId, now]);
+    const keys = [this.keys.reservation(reservationId), this.keys.node(reservation.nodeId), this.keys.roomPeers(reservation.roomId)];
+    const peer = await runScript(this.redis, confirmScript, keys, [reservationId, now, this.keys.prefix]);
     if (peer === null) throw reservationNotFound(reservationId);
 
     return JSON.parse(peer as string) as PeerRecord;
   }
 
   /** Frees a reservation's capacity. Returns false when it was no longer outstanding. */
-  async release(reservationId: string): Promise<boolean> {
+  async release(reservationId: string, now = Date.now()): Promise<boolean> {
     assertId('reservation id', reservationId);
 
     const reservation = await this.readReservation(reservationId);
     if (reservation === undefined) return false;
 
-    const keys = [this.keys.reservation(reservationId), this.keys.nodeReservations(reservation.nodeId)];
-    const released = await runScript(this.redis, releaseScript, keys, [reservationId]);
+    const keys = [this.keys.reservation(reservationId), this.keys.node(reservation.nodeId)];
+    const released = await runScript(this.redis, releaseScript, keys, [reservationId, now, this.keys.prefix]);
 
     return released === 1;
   }

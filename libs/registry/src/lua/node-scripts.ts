@@ -1,41 +1,52 @@
 import type { LuaScript } from '../script';
+import { NODE_LOAD_LUA } from './node-load';
 
 /**
- * Writes a node record with its TTL and adds the node to the index. A
- * draining state stored earlier survives the heartbeat, because an
- * operator's drain must hold even while the node still reports itself active.
+ * Writes a node record with its TTL, adds the node to the index and puts
+ * it in the by-load zsets (or the draining zset). A draining state stored
+ * earlier survives the heartbeat, because an operator's drain must hold
+ * even while the node still reports itself active.
  *
- * KEYS: node record, node index. ARGV: record JSON, TTL ms, node id.
+ * KEYS: node record, node index. ARGV: record JSON, TTL ms, node id,
+ *   registry prefix, now ms.
  */
 export const heartbeatScript: LuaScript = {
   name: 'sfuRegistryHeartbeat',
   lua: `
+local prefix = ARGV[4]
+${NODE_LOAD_LUA}
 local record = ARGV[1]
+local node = cjson.decode(record)
 local stored = redis.call('GET', KEYS[1])
 if stored then
   local previous = cjson.decode(stored)
   if previous.state == 'draining' then
-    local next = cjson.decode(record)
-    next.state = 'draining'
-    record = cjson.encode(next)
+    node.state = 'draining'
+    record = cjson.encode(node)
   end
+  if previous.region ~= node.region then unindex_node(node.id, previous.region) end
 end
 
 redis.call('SET', KEYS[1], record, 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', regions_key, node.region)
+refresh_node_index(node, tonumber(ARGV[5]))
 return record
 `,
 };
 
 /**
- * Sets the state of a live node record and keeps its TTL. Returns the new
- * record, or false when the record has expired.
+ * Sets the state of a live node record and keeps its TTL; a draining node
+ * leaves the by-load zsets in the same step, so no later placement can
+ * pick it. Returns the new record, or false when the record has expired.
  *
- * KEYS: node record. ARGV: state, now ms.
+ * KEYS: node record. ARGV: state, now ms, registry prefix.
  */
 export const setNodeStateScript: LuaScript = {
   name: 'sfuRegistrySetNodeState',
   lua: `
+local prefix = ARGV[3]
+${NODE_LOAD_LUA}
 local stored = redis.call('GET', KEYS[1])
 if not stored then return false end
 
@@ -44,6 +55,29 @@ record.state = ARGV[1]
 record.updatedAt = tonumber(ARGV[2])
 local encoded = cjson.encode(record)
 redis.call('SET', KEYS[1], encoded, 'KEEPTTL')
+refresh_node_index(record, tonumber(ARGV[2]))
 return encoded
+`,
+};
+
+/**
+ * Deletes a node's record, reservations and every index entry: the node
+ * set, the by-load zsets of every region seen and the draining zset.
+ *
+ * KEYS: node index. ARGV: node id, registry prefix.
+ */
+export const removeNodeScript: LuaScript = {
+  name: 'sfuRegistryRemoveNode',
+  lua: `
+local node_id, prefix = ARGV[1], ARGV[2]
+${NODE_LOAD_LUA}
+redis.call('DEL', node_key(node_id), node_reservations_key(node_id), node_reserved_key(node_id))
+redis.call('SREM', KEYS[1], node_id)
+redis.call('ZREM', draining_key, node_id)
+unindex_node(node_id, nil)
+for _, region in ipairs(redis.call('SMEMBERS', regions_key)) do
+  redis.call('ZREM', by_load_in_region_key(region), node_id)
+end
+return 1
 `,
 };

@@ -1,21 +1,36 @@
 import type { LuaScript } from '../script';
+import { NODE_LOAD_LUA } from './node-load';
 
 /**
  * Chooses the node and worker for one joining peer, reserves its expected
- * cost there and records the decision, all in one step so that concurrent
- * joins see each other's reservations and the room's routers.
+ * cost there, rescores the node and records the decision, all in one step
+ * so that concurrent joins see each other's reservations and the room's
+ * routers, and the next join finds the node lower in the by-load order.
  *
- * KEYS: room, room routers, room decisions, reservation, then per node its
- *   record and its reservations zset (in the order of the node ids in ARGV).
+ * KEYS: room, room routers, room decisions, reservation.
  * ARGV: 1 room id, 2 peer id, 3 region ("" for none), 4 cost peers,
  *   5 cost consumers, 6 reservation id, 7 now ms, 8 reservation TTL ms,
- *   9 decisions kept, 10 decisions TTL ms, 11.. node ids.
+ *   9 decisions kept, 10 decisions TTL ms, 11 registry prefix,
+ *   12 candidates per by-load zset.
  *
- * Rules, in order. A node must be live, active and have room for the cost
- * on top of its load and unexpired reservations. Among those, nodes
- * already hosting the room come first, then nodes of the requested
- * region, then the lowest load score. The decision's rule names the first rule that narrowed the
- * candidates, "only-candidate" when one node fitted, or the rejection.
+ * The script examines a bounded set of nodes, so its cost does not grow
+ * with the node count: the nodes hosting the room, the first live active
+ * ones of the requested region's by-load zset and of the global one (up to
+ * ARGV 12 each), and as many draining nodes, listed so that the decision
+ * shows them. Members whose record expired are removed when met.
+ *
+ * Rules, in order, over the examined nodes. A node must be live, active and
+ * have room for the cost on top of its load and unexpired reservations.
+ * Among those, nodes already hosting the room come first, then nodes of the
+ * requested region, then the lowest load score. The decision's rule names
+ * the first rule that narrowed the candidates, "only-candidate" when one
+ * node fitted, or the rejection.
+ *
+ * NOTE: a node that would fit but ranks after the first candidates of both
+ * zsets, because the ones before it are full for this cost, is not seen,
+ * and the join is rejected with no-capacity. Scores are shares of capacity,
+ * so this takes nodes of very different sizes or a cost larger than the
+ * headroom of all the least loaded nodes.
  *
  * Returns the decision as JSON; a retry with a reservation id that still
  * exists returns the earlier decision without placing again.
@@ -23,11 +38,14 @@ import type { LuaScript } from '../script';
 export const placeScript: LuaScript = {
   name: 'sfuRegistryPlace',
   lua: `
+local prefix = ARGV[11]
+${NODE_LOAD_LUA}
 local room_key, routers_key, decisions_key, reservation_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local room_id, peer_id, region = ARGV[1], ARGV[2], ARGV[3]
 local cost_peers, cost_consumers = tonumber(ARGV[4]), tonumber(ARGV[5])
 local reservation_id, now = ARGV[6], tonumber(ARGV[7])
 local reservation_ttl, decisions_kept, decisions_ttl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local per_zset = tonumber(ARGV[12])
 
 local existing = redis.call('GET', reservation_key)
 if existing then
@@ -57,63 +75,106 @@ if room_state == 'closing' then
   return record(decision)
 end
 
-local hosted_worker = {}
+local hosted_worker, hosting_ids = {}, {}
 for _, field in ipairs(redis.call('HKEYS', routers_key)) do
   local node_id, worker = string.match(field, '^(.*)#(%d+)$')
   local index = tonumber(worker)
+  if node_id and hosted_worker[node_id] == nil then table.insert(hosting_ids, node_id) end
   if node_id and (hosted_worker[node_id] == nil or index < hosted_worker[node_id]) then
     hosted_worker[node_id] = index
   end
 end
+table.sort(hosting_ids)
 
--- Every node becomes a candidate entry; the ones that cannot take the peer say why.
-local candidates, fitting, live_active = {}, {}, 0
-local node_count = #ARGV - 10
-for i = 1, node_count do
-  local node_id = ARGV[10 + i]
-  local node_key, reserved_key = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
-  local candidate = { nodeId = node_id, hostsRoom = hosted_worker[node_id] ~= nil }
+-- Each examined node becomes a candidate entry; the ones that cannot take the peer say why.
+local candidates, by_id, fitting, live_active = {}, {}, {}, 0
+local rescored = {}
+
+-- Examines one node once. zset_key and zset_score say where it was met, so that a member that does not belong
+-- there (expired, draining, or of another region) leaves that zset. Returns whether the node is live and active,
+-- and whether it left zset_key.
+local function examine(node_id, zset_key, zset_score)
+  local known = by_id[node_id]
+  if known then
+    if zset_key and (known.excluded == 'expired' or known.excluded == 'draining') then
+      redis.call('ZREM', zset_key, node_id)
+      return false, true
+    end
+    return known.live_active, false
+  end
+
+  local candidate = { nodeId = node_id, hostsRoom = hosted_worker[node_id] ~= nil, live_active = false }
+  by_id[node_id] = candidate
   table.insert(candidates, candidate)
 
-  local stored = redis.call('GET', node_key)
+  local stored = redis.call('GET', node_key(node_id))
   if not stored then
     candidate.excluded = 'expired'
+    unindex_node(node_id, nil)
+    if zset_key then redis.call('ZREM', zset_key, node_id) end
+    redis.call('ZREM', draining_key, node_id)
+    return false, zset_key ~= nil
+  end
+
+  local node = cjson.decode(stored)
+  candidate.region = node.region
+  if node.state ~= 'active' then
+    candidate.excluded = 'draining'
+    if zset_key and zset_key ~= draining_key then redis.call('ZREM', zset_key, node_id) end
+    return false, zset_key ~= nil and zset_key ~= draining_key
+  end
+
+  local left = false
+  if zset_key and zset_key ~= by_load_key and zset_key ~= by_load_in_region_key(node.region) then
+    -- The node moved to another region since it entered this zset.
+    redis.call('ZREM', zset_key, node_id)
+    left = true
+  end
+  candidate.live_active = true
+  live_active = live_active + 1
+
+  local reserved_peers, reserved_consumers = reserved_load(node_id, now)
+  local used_peers = node.load.peers + reserved_peers
+  local used_consumers = node.load.consumers + reserved_consumers
+  candidate.peers = used_peers
+  candidate.consumers = used_consumers
+  candidate.score = load_score(node, used_peers, used_consumers)
+  if zset_score == nil or math.abs(zset_score - candidate.score) > 1e-9 then
+    -- Rescored after the walk, so that zset ranks do not move under it.
+    table.insert(rescored, { node = node, score = candidate.score })
+  end
+
+  if used_peers + cost_peers > node.capacity.maxPeers or used_consumers + cost_consumers > node.capacity.maxConsumers then
+    candidate.excluded = 'full'
   else
-    local node = cjson.decode(stored)
-    candidate.region = node.region
-    if node.state ~= 'active' then
-      candidate.excluded = 'draining'
-    else
-      live_active = live_active + 1
+    candidate.node = node
+    table.insert(fitting, candidate)
+  end
+  return true, left
+end
 
-      -- Reservations past their expiry stop counting; members are "id|peers|consumers".
-      redis.call('ZREMRANGEBYSCORE', reserved_key, '-inf', now)
-      local reserved_peers, reserved_consumers = 0, 0
-      for _, member in ipairs(redis.call('ZRANGE', reserved_key, 0, -1)) do
-        local _, peers, consumers = string.match(member, '^(.*)|(%d+)|(%d+)$')
-        reserved_peers = reserved_peers + tonumber(peers)
-        reserved_consumers = reserved_consumers + tonumber(consumers)
-      end
-
-      local used_peers = node.load.peers + reserved_peers
-      local used_consumers = node.load.consumers + reserved_consumers
-      candidate.peers = used_peers
-      candidate.consumers = used_consumers
-      candidate.score = math.max(
-        used_peers / math.max(node.capacity.maxPeers, 1),
-        used_consumers / math.max(node.capacity.maxConsumers, 1),
-        node.load.cpu)
-
-      if used_peers + cost_peers > node.capacity.maxPeers or used_consumers + cost_consumers > node.capacity.maxConsumers then
-        candidate.excluded = 'full'
-      else
-        candidate.node = node
-        candidate.reservedKey = reserved_key
-        table.insert(fitting, candidate)
+-- Walks a zset from its lowest score until limit live active nodes were met, it ends, or 4 batches were read.
+-- A member removed on the way shifts the later ones down, so the next batch starts after the members kept.
+local function examine_first(zset_key, limit)
+  local seen, kept = 0, 0
+  for _ = 1, 4 do
+    local entries = redis.call('ZRANGE', zset_key, kept, kept + limit - 1, 'WITHSCORES')
+    if #entries == 0 then return end
+    for i = 1, #entries, 2 do
+      local live, left = examine(entries[i], zset_key, tonumber(entries[i + 1]))
+      if not left then kept = kept + 1 end
+      if live then
+        seen = seen + 1
+        if seen >= limit then return end
       end
     end
   end
 end
+
+for _, node_id in ipairs(hosting_ids) do examine(node_id, nil, nil) end
+if region ~= '' then examine_first(by_load_in_region_key(region), per_zset) end
+examine_first(by_load_key, per_zset)
+for _, node_id in ipairs(redis.call('ZRANGE', draining_key, 0, per_zset - 1)) do examine(node_id, draining_key, nil) end
 
 local function public_candidates()
   local list = {}
@@ -127,7 +188,15 @@ local function public_candidates()
   return list
 end
 
+local function apply_rescores(skip_id)
+  for _, entry in ipairs(rescored) do
+    if entry.node.id ~= skip_id then index_node(entry.node, entry.score) end
+  end
+end
+
+decision.activeNodes = redis.call('ZCARD', by_load_key)
 if #fitting == 0 then
+  apply_rescores(nil)
   decision.rule = live_active == 0 and 'no-active-node' or 'no-capacity'
   decision.candidates = public_candidates()
   return record(decision)
@@ -183,9 +252,11 @@ decision.workerIndex = worker_index
 decision.epoch = epoch
 decision.candidates = public_candidates()
 
+-- The reservation raises the node's score at once, so the next join, from any caller, sees it lower in the order.
 local expires_at = now + reservation_ttl
-redis.call('ZADD', chosen.reservedKey, expires_at, reservation_id .. '|' .. cost_peers .. '|' .. cost_consumers)
-redis.call('PEXPIRE', chosen.reservedKey, reservation_ttl)
+add_reservation(chosen.nodeId, reservation_id .. '|' .. cost_peers .. '|' .. cost_consumers, expires_at, cost_peers, cost_consumers, reservation_ttl)
+apply_rescores(chosen.nodeId)
+index_node(chosen.node, load_score(chosen.node, chosen.peers + cost_peers, chosen.consumers + cost_consumers))
 
 local encoded = record(decision)
 local reservation = {
