@@ -7,7 +7,7 @@ import { loadOrExit, loadWebConfig } from '@sfu-cluster/config';
 import { createLogger } from '@sfu-cluster/logger';
 import { closeServer, healthRouter, listen, onShutdown, runMain } from '@sfu-cluster/service';
 
-/** The meeting room page, built by Vite from src/app into dist/public. */
+/** The meeting room page and the operator console, built by Vite from src/app into dist/public. */
 const PUBLIC_DIR = join(__dirname, 'public');
 
 async function main(): Promise<void> {
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       ready: () => ({ ready: true }),
     }),
   );
+  app.get('/console', (_req, res) => res.sendFile(join(PUBLIC_DIR, 'console.html')));
   app.use(express.static(PUBLIC_DIR));
 
   const server = createServer(app);

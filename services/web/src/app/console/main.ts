@@ -1,0 +1,120 @@
+import { language, localize, setLanguage, t, type Language, type MessageKey } from '../i18n';
+import { AdminApi, type AdminApiError } from './admin-api';
+import { confirmAction } from './confirm-dialog';
+import { renderNodeMap } from './node-map';
+import { ClusterPoller } from './poller';
+import { renderRoomPanel } from './room-panel';
+import { forgetSession, loadSession, saveSession, type ConsoleSession } from './session';
+import type { ClusterSnapshot } from './types';
+
+/** The console polls the admin API once a second, so a change shows within about 1 s plus one poll's duration. */
+const POLL_INTERVAL_MS = 1000;
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+let poller: ClusterPoller | undefined;
+let api: AdminApi | undefined;
+let snapshot: ClusterSnapshot | undefined;
+let selectedRoomId: string | undefined;
+
+applyLanguage(language());
+byId('language').addEventListener('click', () => applyLanguage(language() === 'en' ? 'zh-CN' : 'en'));
+window.addEventListener('resize', render);
+wirePage();
+
+const session = loadSession(new URLSearchParams(location.search));
+byId<HTMLInputElement>('signaling-url').value = session.signalingUrl;
+if (session.token) connect({ token: session.token, signalingUrl: session.signalingUrl });
+// The token now sits in sessionStorage; keep it out of the address bar and the browser history.
+history.replaceState(null, '', location.pathname);
+
+function applyLanguage(next: Language): void {
+  setLanguage(next);
+  document.title = t('consoleTitle');
+  render();
+}
+
+function connect(next: ConsoleSession): void {
+  saveSession(next);
+  poller?.stop();
+  api = new AdminApi(next.signalingUrl.replace(/\/+$/, ''), next.token);
+  poller = new ClusterPoller(api, POLL_INTERVAL_MS, onSnapshot, onPollError);
+  poller.roomId = selectedRoomId;
+
+  byId('login').hidden = true;
+  byId('cluster').hidden = false;
+  poller.start();
+}
+
+function onSnapshot(next: ClusterSnapshot): void {
+  snapshot = next;
+  localize(byId('update-status'), 'consoleUpdated', { time: new Date().toLocaleTimeString(language()) });
+  byId('update-status').classList.remove('failed');
+  render();
+}
+
+function onPollError(error: AdminApiError): void {
+  localize(byId('update-status'), 'consoleUpdateFailed', { reason: `${error.code}: ${error.message}` });
+  byId('update-status').classList.add('failed');
+}
+
+function render(): void {
+  if (!snapshot) return;
+  renderNodeMap(byId('map'), snapshot, selectedRoomId, {
+    onRoom: openRoom,
+    onDrain: (nodeId) => void act('confirmDrain', { node: nodeId }, () => api?.drain(nodeId)),
+    onCancelDrain: (nodeId) => void act('confirmCancelDrain', { node: nodeId }, () => api?.cancelDrain(nodeId)),
+  });
+  renderRoomPanel(selectedRoomId, snapshot);
+}
+
+function openRoom(roomId: string | undefined): void {
+  selectedRoomId = roomId;
+  if (poller) poller.roomId = roomId;
+  render();
+  void poller?.refresh();
+}
+
+/** Asks for confirmation, runs the admin action, and shows its outcome; the map refreshes either way. */
+async function act(question: MessageKey, params: Record<string, string>, action: () => Promise<unknown> | undefined): Promise<void> {
+  const message = t(question, params);
+  if (!(await confirmAction(message))) return;
+
+  const outcome = byId('action-status');
+  try {
+    await action();
+    outcome.classList.remove('failed');
+    localize(outcome, 'actionAccepted', { action: message });
+  } catch (error) {
+    const failure = error as AdminApiError;
+    outcome.classList.add('failed');
+    localize(outcome, 'actionFailed', { reason: `${failure.code ?? ''}: ${failure.message}` });
+  }
+  await poller?.refresh();
+}
+
+function wirePage(): void {
+  byId<HTMLFormElement>('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = byId<HTMLTextAreaElement>('admin-token').value.trim();
+    const signalingUrl = byId<HTMLInputElement>('signaling-url').value.trim();
+    if (!token) {
+      localize(byId('login-error'), 'consoleNoToken');
+      return;
+    }
+    byId('login-error').textContent = '';
+    connect({ token, signalingUrl });
+  });
+
+  byId('forget-token').addEventListener('click', () => {
+    forgetSession();
+    location.href = location.pathname;
+  });
+  byId('room-close').addEventListener('click', () => openRoom(undefined));
+  byId('move-room').addEventListener('click', () => {
+    const roomId = selectedRoomId;
+    const toNodeId = byId<HTMLSelectElement>('move-target').value;
+    if (roomId === undefined || !toNodeId) return;
+    void act('confirmMove', { room: roomId, node: toNodeId }, () => api?.moveRoom(roomId, toNodeId));
+  });
+}
