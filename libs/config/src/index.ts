@@ -14,6 +14,8 @@ export {
   DEFAULT_TURN_CREDENTIAL_TTL_SECONDS,
   MIN_TURN_CREDENTIAL_TTL_SECONDS,
   MAX_TURN_CREDENTIAL_TTL_SECONDS,
+  loadTurnConfig,
+  type TurnConfig,
   type TurnSecretConfig,
 } from './turn';
 export { loadLifecycleConfig, type LifecycleConfig } from './lifecycle';

@@ -1,6 +1,7 @@
 import type { IceServerConfig } from './ice';
 import { checkIceUrl } from './ice-url';
-import type { EnvReader } from './reader';
+import { EnvReader } from './reader';
+import type { Env } from './variables';
 
 /**
  * TURN servers that check time-limited credentials against a shared secret:
@@ -32,6 +33,14 @@ export const MAX_TURN_CREDENTIAL_TTL_SECONDS = 7 * 24 * 3600;
 export interface TurnConfig {
   staticServer?: IceServerConfig;
   secret?: TurnSecretConfig;
+}
+
+/** Reads only the MEDIASOUP_TURN_* variables, as a signaling node does, for checks outside one; throws ConfigError. */
+export function loadTurnConfig(env: Env): TurnConfig {
+  const reader = new EnvReader(env);
+  const turn = readTurn(reader);
+  reader.done();
+  return turn;
 }
 
 /**

@@ -3,6 +3,7 @@ import { checkMediaConfig, checkNodes, checkSignaling } from '../doctor/cluster-
 import { fail, type CheckResult } from '../doctor/check';
 import { checkIceServers, checkRtcPorts, checkSfuConfig, checkWorkerBinary } from '../doctor/local-checks';
 import { ExitCode } from '../errors';
+import { checkTurnCredentials } from '../doctor/turn-check';
 import { formatChecks } from '../format/doctor';
 
 export const doctorCommand: Command = {
@@ -17,7 +18,7 @@ export const doctorCommand: Command = {
 
     // This host, read from the environment an SFU node here would get.
     const { config, results: configResults } = checkSfuConfig(process.env);
-    results.push(...configResults, ...checkIceServers(process.env), await checkWorkerBinary(process.env));
+    results.push(...configResults, ...checkIceServers(process.env), ...checkTurnCredentials(process.env), await checkWorkerBinary(process.env));
     if (config) results.push(...(await checkRtcPorts(config)));
 
     // The cluster, through the signaling node at --url.
