@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import { cancelEmptyRoomClose, scheduleEmptyRoomClose, scheduleRoomEnd } from '@sfu-cluster/jobs';
 
 import { ClientError } from './errors';
+import { iceServersFor } from './turn-credentials';
 import type { WebhookReporter } from './webhook-reporter';
 import type { Notifier } from './notifier';
 
@@ -98,7 +99,7 @@ export class RoomService {
     this.webhooks.report({ type: 'participant_joined', roomId, participantId: peerId, data: { identity: claims.identity } });
     this.logger.info('peer joined', { roomId, peerId, nodeId: placed.nodeId, identity: claims.identity });
 
-    return { peer: placed, answer: { peerId, sessionId, nodeId: placed.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(roomId, peerId)) } };
+    return { peer: placed, answer: { peerId, sessionId, nodeId: placed.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(roomId, peerId, claims.identity)) } };
   }
 
   /** Picks up a session after the client's socket moved to this node; its media is untouched. */
@@ -111,7 +112,7 @@ export class RoomService {
 
     const peer = this.peerOf(session);
     this.logger.info('peer resumed', { roomId: peer.roomId, peerId: peer.peerId, nodeId: peer.nodeId });
-    return { peer, answer: { peerId: peer.peerId, sessionId, nodeId: peer.nodeId, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+    return { peer, answer: { peerId: peer.peerId, sessionId, nodeId: peer.nodeId, ...(await this.roomState(peer.roomId, peer.peerId, claims.identity)) } };
   }
 
   async createTransport(claims: TokenClaims, peer: JoinedPeer, payload: ClientPayload<'createTransport'>): Promise<Record<string, unknown>> {
@@ -241,7 +242,7 @@ export class RoomService {
       lostNodeId,
       nodeId: moved.nodeId,
     });
-    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, ...(await this.roomState(peer.roomId, peer.peerId, claims.identity)) } };
   }
 
   /**
@@ -261,7 +262,7 @@ export class RoomService {
     const session = await this.registry.sessions.get(peer.sessionId);
     if (session) await this.registry.sessions.save({ ...session, nodeId: moved.nodeId, epoch: moved.epoch, lastSeenAt: Date.now() });
     this.logger.info('peer migrating', { roomId: peer.roomId, peerId: peer.peerId, fromNodeId: peer.nodeId, nodeId: moved.nodeId });
-    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, migrate: true, ...(await this.roomState(peer.roomId, peer.peerId)) } };
+    return { peer: moved, answer: { nodeId: moved.nodeId, routerRtpCapabilities: rtpCapabilities, migrate: true, ...(await this.roomState(peer.roomId, peer.peerId, claims.identity)) } };
   }
 
   /** Ends a migration: the peer's media on its old node closes and its old producers leave the room. */
@@ -394,14 +395,15 @@ export class RoomService {
     }
   }
 
-  private async roomState(roomId: string, peerId: string): Promise<Record<string, unknown>> {
+  /** The room as a joining or moved peer needs it, with ICE servers whose TURN credential is minted now for identity. */
+  private async roomState(roomId: string, peerId: string, identity: string): Promise<Record<string, unknown>> {
     const [participants, producers] = await Promise.all([
       this.registry.participants.list(roomId),
       this.registry.participants.producers(roomId),
     ]);
     return {
       roomId,
-      iceServers: this.config.iceServers,
+      ...iceServersFor(this.config, identity),
       peers: participants.filter((participant) => participant.peerId !== peerId),
       producers: producers
         .filter((producer) => producer.peerId !== peerId)
