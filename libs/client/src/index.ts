@@ -1,4 +1,4 @@
-export { Meeting, type MeetingEvents, type PublishCameraOptions } from './meeting';
+export { Meeting, type MeetingEvents, type MeetingOptions, type PublishCameraOptions } from './meeting';
 export { RequestError, InvalidStateError } from './errors';
 export { listDevices, captureTrack, type CaptureOptions } from './local-media';
 export { rateQuality, type TrackStats, type ConnectionQuality } from './stats';

@@ -51,6 +51,7 @@ export class MediaSession {
     private readonly signaling: SignalingChannel,
     private readonly iceServers: RTCIceServer[],
     private readonly hooks: MediaSessionHooks,
+    private readonly iceTransportPolicy: RTCIceTransportPolicy = 'all',
   ) {
     this.recvReady = new Promise((resolve) => (this.markRecvReady = resolve));
   }
@@ -180,6 +181,7 @@ export class MediaSession {
       iceCandidates: answer.iceCandidates,
       dtlsParameters: answer.dtlsParameters,
       iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
     };
   }
 

@@ -39,6 +39,11 @@ export interface PublishCameraOptions extends CaptureOptions {
   simulcast?: boolean;
 }
 
+export interface MeetingOptions {
+  /** 'relay' sends all media through the TURN servers signaling hands out, such as to test TURN or to hide this host's addresses. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
 /** Maximum time a migrating client waits for media on its new node before it drops the old. */
 const MIGRATION_WAIT_MS = 3000;
 
@@ -61,14 +66,17 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
   private readonly closed = new ClosedIds();
   private left = false;
 
-  private constructor(private readonly signaling: SignalingChannel) {
+  private constructor(
+    private readonly signaling: SignalingChannel,
+    private readonly options: MeetingOptions,
+  ) {
     super();
   }
 
   /** Connects to a signaling node; rejects with RequestError when the token is refused. */
-  static async connect(url: string, token: string): Promise<Meeting> {
+  static async connect(url: string, token: string, options: MeetingOptions = {}): Promise<Meeting> {
     const signaling = new SignalingChannel(url, token);
-    const meeting = new Meeting(signaling);
+    const meeting = new Meeting(signaling, options);
     meeting.emit('connectionState', 'connecting');
 
     await signaling.opened();
@@ -197,7 +205,7 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
       onTrackEnded: (track) => this.emit('trackRemoved', track),
       onTransportState: (direction, state) => this.emit('transportState', { direction, state }),
       onError: (error) => this.emit('error', error),
-    });
+    }, this.options.iceTransportPolicy);
     this.session = session;
 
     await session.load(answer.routerRtpCapabilities);

@@ -18,6 +18,8 @@ export interface TrackStats {
   roundTripMs?: number;
   /** Received video only. */
   framesDecoded?: number;
+  /** This client's end of the selected ICE candidate pair: host, srflx, prflx or relay (through TURN). */
+  localCandidateType?: string;
 }
 
 export interface StatsSource {
@@ -48,6 +50,19 @@ function readInbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'direction
     }
   });
   return summary;
+}
+
+/** Returns the candidate type of this client's end of the selected candidate pair, or undefined before ICE selects one. */
+function localCandidateTypeOf(report: RTCStatsReport): string | undefined {
+  const entries = [...report.values()] as StatsEntry[];
+  // Chromium names the pair on the transport entry; Firefox marks the pair itself as selected.
+  const transport = entries.find((entry) => entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string');
+  const pair = transport
+    ? (report.get(transport.selectedCandidatePairId as string) as StatsEntry | undefined)
+    : entries.find((entry) => entry.type === 'candidate-pair' && (entry.selected === true || (entry.nominated === true && entry.state === 'succeeded')));
+
+  const local = typeof pair?.localCandidateId === 'string' ? (report.get(pair.localCandidateId) as StatsEntry | undefined) : undefined;
+  return typeof local?.candidateType === 'string' ? local.candidateType : undefined;
 }
 
 /** Reads RTP counters of a sent track: every outbound-rtp (one per simulcast layer) and the receiver's reports. */
@@ -100,6 +115,7 @@ export class StatsSampler {
           peerId: source.peerId,
           bitrate,
           lossRate: expected > 0 ? counters.packetsLost / expected : 0,
+          localCandidateType: localCandidateTypeOf(report),
           ...counters,
         } satisfies TrackStats;
       }),

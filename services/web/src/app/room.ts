@@ -1,4 +1,4 @@
-import { listDevices, Meeting, rateQuality, type ConnectionState, type TrackStats } from '@sfu-cluster/client';
+import { listDevices, Meeting, rateQuality, type ConnectionState, type MeetingOptions, type TrackStats } from '@sfu-cluster/client';
 
 import { localize, type MessageKey } from './i18n';
 import { fillDeviceChoice, type JoinRequest } from './lobby';
@@ -32,8 +32,8 @@ declare global {
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 /** Joins a meeting and runs the room view until the user leaves or the room closes. */
-export async function enterRoom(signalingUrl: string, request: JoinRequest): Promise<void> {
-  const meeting = await Meeting.connect(signalingUrl, request.token);
+export async function enterRoom(signalingUrl: string, request: JoinRequest, options: MeetingOptions = {}): Promise<void> {
+  const meeting = await Meeting.connect(signalingUrl, request.token, options);
   const grid = new VideoGrid(byId('grid'));
   wireMeeting(meeting, grid);
 
