@@ -28,7 +28,7 @@ export interface ClusterOptions {
   workerNum?: number;
   /** REDIS_PREFIX of every process; a fresh random one by default, so clusters sharing a Redis stay apart. */
   prefix?: string;
-  /** Extra environment for every process. */
+  /** Extra environment for every process; a HOST here also becomes the host of each process's url. */
   env?: Record<string, string>;
   /** Each output line of each process, with the process name. */
   onLine?: (name: string, line: string) => void;
@@ -173,7 +173,9 @@ function launcher(options: ClusterOptions, started: ClusterProcess[]): Launch {
       env,
       onLine: (line) => options.onLine?.(name, line),
     });
-    const entry = { name, url: `http://127.0.0.1:${port}`, process: child };
+    // The process binds HOST, 127.0.0.1 unless options.env moves it (onto a test network's address, say).
+    const host = env.HOST ?? '127.0.0.1';
+    const entry = { name, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, process: child };
     started.push(entry);
 
     child.start();

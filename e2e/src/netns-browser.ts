@@ -1,0 +1,46 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import { CHROMIUM_PATH } from './browser';
+
+/**
+ * The flags of launchChromium in browser.ts: headless Chromium that reaches
+ * only what it is pointed at, with a fake camera and microphone.
+ * TODO: import them once browser.ts exports its flag list.
+ */
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/**
+ * Launches Debian's Chromium inside a network namespace. Playwright runs
+ * the executable it is given with the DevTools pipe on file descriptors 3
+ * and 4, so a wrapper script that execs `ip netns exec` keeps those
+ * descriptors and the process id, and playwright drives it as usual.
+ */
+export async function launchChromiumInNamespace(namespace: string): Promise<Browser> {
+  const folder = await mkdtemp(join(tmpdir(), `${namespace}-`));
+  const wrapper = join(folder, 'chromium');
+  await writeFile(wrapper, `#!/bin/sh\nexec ip netns exec '${namespace}' '${CHROMIUM_PATH}' "$@"\n`);
+  await chmod(wrapper, 0o755);
+
+  try {
+    const browser = await chromium.launch({ executablePath: wrapper, headless: true, args: CHROMIUM_FLAGS, timeout: 30_000 });
+    browser.on('disconnected', () => void rm(folder, { recursive: true, force: true }));
+    return browser;
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
