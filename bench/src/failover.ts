@@ -18,7 +18,7 @@ interface FailoverRun {
 
 const WORKER_P99_BAR_MS = 1000;
 const NODE_P95_BAR_MS = 3000;
-/** Longest wait for media after a kill; a client without media by then counts as not recovered. */
+/** Maximum wait for media after a kill. A client without media by then counts as not recovered. */
 const RECOVERY_TIMEOUT_MS = 15_000;
 
 /**

@@ -2,7 +2,7 @@ import type { types } from 'msc-node';
 
 import { NodeWebRtcPeer, SignalingTestClient, waitFor, type ReceivedStream, type WebRtcTransportParams } from '@sfu-cluster/testkit';
 
-/** Where the time of one join went, in ms from sending join. */
+/** Step times of one join, in ms from sending join. */
 export interface JoinTiming {
   /** The join acknowledgement arrived. */
   joinedMs: number;
@@ -22,8 +22,8 @@ interface NewConsumer {
 }
 
 /**
- * Joins a room as a subscriber with a WebRTC client in Node and times the
- * steps until the first RTP of a remote producer arrives; then leaves.
+ * Joins a room as a subscriber with a WebRTC client in Node, times the
+ * steps until the first RTP of a remote producer arrives, then leaves.
  * The steps are those of the client SDK: join, load the device with the
  * router's capabilities, create the receive transport, consume and resume
  * what the server offers. Rejects after timeoutMs.
@@ -87,6 +87,6 @@ async function accept(signaling: SignalingTestClient, peer: NodeWebRtcPeer, data
     streams.push(stream);
     await signaling.ok('resumeConsumer', { consumerId: data.consumerId });
   } catch {
-    // A consumer offered while the client leaves fails to open; the join's own timeout reports a join that got none.
+    // A consumer offered while the client leaves fails to open. The join's own timeout reports a join that got no consumer.
   }
 }

@@ -1,6 +1,6 @@
 // A bare signaling and media server for the join benchmark's baseline: one
 // process with socket.io and one mediasoup worker, one router per room, one
-// WebRtcServer, and no Redis, RPC, registry or token check. It answers the
+// WebRtcServer, and no Redis, RPC, registry or token check. It handles the
 // client protocol's join, createTransport, connectTransport, produce,
 // resumeConsumer and leave as the cluster does, so the same client joins
 // both. Run by join.ts as: node join-server.js CONFIG_JSON. It prints one

@@ -17,7 +17,7 @@ export interface JoinBenchOptions {
   log: (line: string) => void;
 }
 
-/** What one server's joins measured; a failed join has Infinity as its time. */
+/** Results of one server's joins. A failed join has Infinity as its time. */
 interface JoinRun {
   timings: JoinTiming[];
   firstRtpMs: number[];
@@ -34,7 +34,7 @@ const PUBLISHER_SETTLE_MS = 1000;
 const ROOM = 'join-bench';
 
 /**
- * Time from join to the first RTP of a remote producer, for WebRTC clients
+ * Measures the time from join to the first RTP of a remote producer, for WebRTC clients
  * in Node joining through the cluster (two signaling nodes, two SFU nodes,
  * Redis) against a bare one-process socket.io and mediasoup server.
  */
@@ -111,7 +111,7 @@ async function measureJoins(options: JoinBenchOptions, urls: string[], token: ()
   }
 }
 
-/** The p50 of one step of the successful joins. */
+/** Returns the p50 of one step over the successful joins. */
 function stepP50(run: JoinRun, step: keyof JoinTiming): number {
   return summarizeLatency(run.timings.map((timing) => timing[step])).p50;
 }

@@ -29,7 +29,7 @@ const MAX_WARMUP_SECONDS = 60;
 const MEDIA_TIMEOUT_MS = 15_000;
 
 /**
- * A 4-person call across two SFU nodes for the whole run, every client
+ * Runs a 4-person call across two SFU nodes for the whole run, every client
  * publishing audio and video and receiving the others, while the RSS of
  * every cluster process is sampled from /proc. The bar is on the slope of
  * RSS over time after warm-up.
@@ -63,7 +63,7 @@ export async function runSoakBench(options: SoakBenchOptions): Promise<BenchResu
   }
 }
 
-/** Every cluster process by name: Redis, signaling, SFU nodes with their workers, lifecycle. */
+/** Lists every cluster process by name: Redis, signaling, SFU nodes with their workers, lifecycle. */
 function clusterProcesses(cluster: LocalCluster): { name: string; pid: number }[] {
   const processes = [{ name: 'redis', pid: cluster.redis!.process.pid }];
   for (const entry of cluster.processes()) {
@@ -78,7 +78,7 @@ function clusterProcesses(cluster: LocalCluster): { name: string; pid: number }[
   return processes;
 }
 
-/** True when every client got more packets from every other than counts holds (none when absent). */
+/** True when every client got more packets from every other than counts contains (zero for a pair it lacks). */
 function everyPairReceiving(clients: MeetingTestClient[], counts: Map<string, number>): boolean {
   return clients.every((client) =>
     clients.every((other) => other === client || client.packetsFrom(other.peerId) > (counts.get(`${client.peerId}/${other.peerId}`) ?? 0)),
@@ -93,7 +93,7 @@ function packetCounts(clients: MeetingTestClient[]): Map<string, number> {
   return counts;
 }
 
-/** Waits out the call, checking every sample interval that media still flows between every pair; returns the failed checks. */
+/** Waits out the call, checking every sample interval that media still flows between every pair, and returns how many checks failed. */
 async function watchMedia(clients: MeetingTestClient[], durationSeconds: number): Promise<{ checks: number; failed: number }> {
   const endAt = Date.now() + durationSeconds * 1000;
   const result = { checks: 0, failed: 0 };
