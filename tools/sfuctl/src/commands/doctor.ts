@@ -1,6 +1,7 @@
 import { writeJson, type Command } from '../command';
 import { checkMediaConfig, checkNodes, checkSignaling } from '../doctor/cluster-checks';
 import { fail, type CheckResult } from '../doctor/check';
+import { checkEphemeralOverlap } from '../doctor/ephemeral-ports';
 import { checkIceServers, checkRtcPorts, checkSfuConfig, checkWorkerBinary } from '../doctor/local-checks';
 import { ExitCode } from '../errors';
 import { checkTurnCredentials } from '../doctor/turn-check';
@@ -19,7 +20,7 @@ export const doctorCommand: Command = {
     // This host, read from the environment an SFU node here would get.
     const { config, results: configResults } = checkSfuConfig(process.env);
     results.push(...configResults, ...checkIceServers(process.env), ...checkTurnCredentials(process.env), await checkWorkerBinary(process.env));
-    if (config) results.push(...(await checkRtcPorts(config)));
+    if (config) results.push(...(await checkRtcPorts(config)), checkEphemeralOverlap(config));
 
     // The cluster, through the signaling node at --url.
     const client = await context.client();
