@@ -19,7 +19,7 @@ export interface ProducerRecord {
   peerId: string;
   nodeId: string;
   kind: 'audio' | 'video';
-  /** What the track carries; missing in records written before sources existed, read those by kind. */
+  /** The track's origin. Records written before sources existed lack it, so read those by kind. */
   source?: 'microphone' | 'camera' | 'screen';
   paused: boolean;
 }

@@ -191,13 +191,29 @@ describe('bounded placement', () => {
     // The least loaded node is node-39 (us); the least loaded of eu is node-38.
     expect(result.placed && result.nodeId).toBe('node-38');
     expect(result.decision.rule).toBe('region');
-    expect(result.decision.candidates.length).toBeLessThanOrEqual(8);
-    expect(result.decision.candidates.map((entry) => entry.nodeId)).toContain('node-39');
+    expect(result.decision.candidates.map((entry) => entry.nodeId)).toEqual(['node-38', 'node-36', 'node-34', 'node-32']);
     expect(result.decision.activeNodes).toBe(40);
     expect(joined.placed && joined.nodeId).toBe('node-38');
     expect(joined.decision.rule).toBe('room-affinity');
-    expect(joined.decision.candidates.length).toBeLessThanOrEqual(9);
-    expect(JSON.stringify(joined.decision).length).toBeLessThan(3000);
+    expect(joined.decision.candidates.map((entry) => entry.nodeId)).toEqual(['node-38']);
+  });
+
+  test('full region falls back to the global zset', async () => {
+    const { registry } = harness.fresh({ candidatesPerZset: 2 });
+    await registry.nodes.heartbeat(nodeRecord('eu-full', { region: 'eu', peers: 10 }));
+    for (let index = 0; index < 5; index += 1) {
+      await registry.nodes.heartbeat(nodeRecord(`us-${index}`, { region: 'us', peers: index }));
+    }
+
+    const result = await registry.placement.place(join('room', 'peer', { region: 'eu' }));
+
+    expect(result.placed && result.nodeId).toBe('us-0');
+    expect(result.decision.rule).toBe('lowest-load');
+    expect(result.decision.candidates.map((entry) => [entry.nodeId, entry.excluded])).toEqual([
+      ['eu-full', 'full'],
+      ['us-0', undefined],
+      ['us-1', undefined],
+    ]);
   });
 
   test('region node after the global candidates is found', async () => {

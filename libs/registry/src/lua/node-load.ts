@@ -11,12 +11,13 @@ import { NODE_KEYS_LUA } from '../keys';
  * earliest expiry (field next), so each reservation is subtracted once.
  */
 export const NODE_LOAD_LUA = `${NODE_KEYS_LUA}
--- Reserved peers and consumers of a node at now, after dropping the reservations that expired by then.
+-- Reserved peers and consumers of a node at now, after dropping the reservations that expired by then,
+-- and the earliest expiry left (nil when none is left).
 local function reserved_load(node_id, now)
   local sums_key = node_reserved_key(node_id)
   local sums = redis.call('HMGET', sums_key, 'peers', 'consumers', 'next')
   local peers, consumers, next_expiry = tonumber(sums[1]) or 0, tonumber(sums[2]) or 0, tonumber(sums[3])
-  if next_expiry == nil or next_expiry > now then return peers, consumers end
+  if next_expiry == nil or next_expiry > now then return peers, consumers, next_expiry end
 
   local members_key = node_reservations_key(node_id)
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', members_key, '-inf', now)) do
@@ -29,20 +30,19 @@ local function reserved_load(node_id, now)
   local first = redis.call('ZRANGE', members_key, 0, 0, 'WITHSCORES')
   if #first == 0 then
     redis.call('DEL', sums_key)
-    return 0, 0
+    return 0, 0, nil
   end
   redis.call('HSET', sums_key, 'peers', peers, 'consumers', consumers, 'next', first[2])
-  return peers, consumers
+  return peers, consumers, tonumber(first[2])
 end
 
--- Adds one reservation; the sums get the zset's TTL so that both keys expire together.
-local function add_reservation(node_id, member, expires_at, cost_peers, cost_consumers, ttl)
+-- Adds one reservation to a node whose sums reserved_load() just returned. The sums get the zset's TTL,
+-- so that both keys expire together.
+local function add_reservation(node_id, member, expires_at, cost_peers, cost_consumers, ttl, reserved_peers, reserved_consumers, next_expiry)
   local members_key, sums_key = node_reservations_key(node_id), node_reserved_key(node_id)
+  if next_expiry == nil or expires_at < next_expiry then next_expiry = expires_at end
   redis.call('ZADD', members_key, expires_at, member)
-  redis.call('HINCRBY', sums_key, 'peers', cost_peers)
-  redis.call('HINCRBY', sums_key, 'consumers', cost_consumers)
-  local next_expiry = tonumber(redis.call('HGET', sums_key, 'next'))
-  if next_expiry == nil or expires_at < next_expiry then redis.call('HSET', sums_key, 'next', expires_at) end
+  redis.call('HSET', sums_key, 'peers', reserved_peers + cost_peers, 'consumers', reserved_consumers + cost_consumers, 'next', next_expiry)
   redis.call('PEXPIRE', members_key, ttl)
   redis.call('PEXPIRE', sums_key, ttl)
 end

@@ -14,23 +14,26 @@ import { NODE_LOAD_LUA } from './node-load';
  *   12 candidates per by-load zset.
  *
  * The script examines a bounded set of nodes, so its cost does not grow
- * with the node count: the nodes hosting the room, the first live active
- * ones of the requested region's by-load zset and of the global one (up to
- * ARGV 12 each), and as many draining nodes, listed so that the decision
- * shows them. Members whose record expired are removed when met.
+ * with the node count, in stages that run only while no examined node
+ * fits: the nodes hosting the room; then the first live active nodes of
+ * the requested region's by-load zset (up to ARGV 12); then as many of the
+ * global one, and up to as many draining nodes, listed so that the
+ * decision shows them. Members whose record expired are removed when met.
  *
- * Rules, in order, over the examined nodes. A node must be live, active and
- * have room for the cost on top of its load and unexpired reservations.
- * Among those, nodes already hosting the room come first, then nodes of the
- * requested region, then the lowest load score. The decision's rule names
- * the first rule that narrowed the candidates, "only-candidate" when one
- * node fitted, or the rejection.
+ * Rules, in order. A node must be live, active and have room for the cost
+ * on top of its load and unexpired reservations. Among those, nodes
+ * already hosting the room come first, then nodes of the requested
+ * region, then the lowest load score. The decision's rule names the rule
+ * that chose, "only-candidate" when one examined node fitted and no rule
+ * had to choose, or the rejection.
  *
- * NOTE: a node that would fit but ranks after the first candidates of both
- * zsets, because the ones before it are full for this cost, is not seen,
- * and the join is rejected with no-capacity. Scores are shares of capacity,
- * so this takes nodes of very different sizes or a cost larger than the
- * headroom of all the least loaded nodes.
+ * NOTE: room-affinity and region are named when the active nodes
+ * outnumber the stage's nodes, without checking that the others would
+ * fit. And a node that would fit but ranks after the first candidates of a
+ * zset, because the ones before it are full for this cost, is not seen, so
+ * the join can be rejected with no-capacity. Scores are shares of
+ * capacity, so that takes nodes of very different sizes or a cost larger
+ * than the headroom of all the least loaded nodes.
  *
  * Returns the decision as JSON; a retry with a reservation id that still
  * exists returns the earlier decision without placing again.
@@ -66,8 +69,8 @@ local decision = {
 }
 
 -- The room: its epoch and the worker each hosting node uses for it.
-local epoch = tonumber(redis.call('HGET', room_key, 'epoch') or '0')
-local room_state = redis.call('HGET', room_key, 'state')
+local room_fields = redis.call('HMGET', room_key, 'epoch', 'state')
+local epoch, room_state = tonumber(room_fields[1] or '0'), room_fields[2]
 decision.epoch = epoch
 if room_state == 'closing' then
   decision.rule = 'room-closing'
@@ -133,7 +136,8 @@ local function examine(node_id, zset_key, zset_score)
   candidate.live_active = true
   live_active = live_active + 1
 
-  local reserved_peers, reserved_consumers = reserved_load(node_id, now)
+  local reserved_peers, reserved_consumers, next_expiry = reserved_load(node_id, now)
+  candidate.reserved = { reserved_peers, reserved_consumers, next_expiry }
   local used_peers = node.load.peers + reserved_peers
   local used_consumers = node.load.consumers + reserved_consumers
   candidate.peers = used_peers
@@ -171,10 +175,18 @@ local function examine_first(zset_key, limit)
   end
 end
 
+-- Stages, each only when the ones before found no fitting node: the hosting nodes, the region's zset, the global one.
 for _, node_id in ipairs(hosting_ids) do examine(node_id, nil, nil) end
-if region ~= '' then examine_first(by_load_in_region_key(region), per_zset) end
-examine_first(by_load_key, per_zset)
-for _, node_id in ipairs(redis.call('ZRANGE', draining_key, 0, per_zset - 1)) do examine(node_id, draining_key, nil) end
+local hosts_fit, live_active_hosts = #fitting > 0, live_active
+local region_fit = false
+if not hosts_fit then
+  if region ~= '' then
+    examine_first(by_load_in_region_key(region), per_zset)
+    region_fit = #fitting > 0
+  end
+  if not region_fit then examine_first(by_load_key, per_zset) end
+  for _, node_id in ipairs(redis.call('ZRANGE', draining_key, 0, per_zset - 1)) do examine(node_id, draining_key, nil) end
+end
 
 local function public_candidates()
   local list = {}
@@ -194,7 +206,8 @@ local function apply_rescores(skip_id)
   end
 end
 
-decision.activeNodes = redis.call('ZCARD', by_load_key)
+local active_nodes = redis.call('ZCARD', by_load_key)
+decision.activeNodes = active_nodes
 if #fitting == 0 then
   apply_rescores(nil)
   decision.rule = live_active == 0 and 'no-active-node' or 'no-capacity'
@@ -202,10 +215,13 @@ if #fitting == 0 then
   return record(decision)
 end
 
--- Narrow the fitting nodes rule by rule; the first rule that removes a node is the one that chose.
+-- A stage that found fitting nodes chose by its rule when other active nodes exist; see the NOTE above.
 local rule = nil
-if #fitting == 1 then rule = 'only-candidate' end
+if hosts_fit and active_nodes > live_active_hosts then rule = 'room-affinity' end
+if region_fit and active_nodes > redis.call('ZCARD', by_load_in_region_key(region)) then rule = 'region' end
+if rule == nil and #fitting == 1 then rule = 'only-candidate' end
 
+-- Narrow the fitting nodes rule by rule; the first rule that removes a node is the one that chose.
 local function narrow(set, keep, name)
   local narrowed = {}
   for _, candidate in ipairs(set) do
@@ -216,7 +232,7 @@ local function narrow(set, keep, name)
   return narrowed
 end
 
-local chosen_set = narrow(fitting, function(c) return c.hostsRoom end, 'room-affinity')
+local chosen_set = fitting
 if region ~= '' then
   chosen_set = narrow(chosen_set, function(c) return c.region == region end, 'region')
 end
@@ -254,7 +270,9 @@ decision.candidates = public_candidates()
 
 -- The reservation raises the node's score at once, so the next join, from any caller, sees it lower in the order.
 local expires_at = now + reservation_ttl
-add_reservation(chosen.nodeId, reservation_id .. '|' .. cost_peers .. '|' .. cost_consumers, expires_at, cost_peers, cost_consumers, reservation_ttl)
+local member = reservation_id .. '|' .. cost_peers .. '|' .. cost_consumers
+local reserved = chosen.reserved
+add_reservation(chosen.nodeId, member, expires_at, cost_peers, cost_consumers, reservation_ttl, reserved[1], reserved[2], reserved[3])
 apply_rescores(chosen.nodeId)
 index_node(chosen.node, load_score(chosen.node, chosen.peers + cost_peers, chosen.consumers + cost_consumers))
 
