@@ -1,21 +1,21 @@
-// npm run e2e: installs what is missing (Debian's chromium too, through
-// apt-get when root), builds, then runs the browser meeting test once.
-import { spawnSync } from 'node:child_process';
+// npm run e2e [-- SCENARIO ...]: installs what is missing (Debian's browsers
+// and coturn too, through apt-get when root), builds, then runs each browser
+// scenario once, one after another, and prints which passed.
 import process from 'node:process';
-import { join } from 'node:path';
 
-import { bootstrap, ensureDebianPackages, repoRoot } from '../infra/local/bootstrap.mjs';
+import { bootstrap } from '../infra/local/bootstrap.mjs';
+import { prepareScenarios, runScenarios, SCENARIOS } from './scenarios.mjs';
 
-const workerBin = bootstrap();
-// A CJK font, so screenshots of the Chinese page show characters, not boxes.
-ensureDebianPackages(['chromium', 'fonts-wqy-zenhei']);
-
-const env = { ...process.env, MEDIASOUP_WORKER_BIN: workerBin };
-const build = spawnSync('npx', ['tsc', '-b', 'e2e'], { stdio: 'inherit', cwd: repoRoot, env });
-if (build.status !== 0) {
-  process.stderr.write('building the e2e test failed; see the errors above\n');
-  process.exit(1);
+const requested = process.argv.slice(2);
+for (const name of requested) {
+  if (!SCENARIOS.includes(name)) {
+    process.stderr.write(`unknown e2e scenario "${name}": use one of ${SCENARIOS.join(', ')}\n`);
+    process.exit(2);
+  }
 }
 
-const run = spawnSync(process.execPath, [join(repoRoot, 'e2e', 'dist', 'meeting.js')], { stdio: 'inherit', cwd: repoRoot, env });
-process.exit(run.status ?? 1);
+const env = { ...process.env, MEDIASOUP_WORKER_BIN: bootstrap() };
+if (!prepareScenarios(env)) process.exit(1);
+
+const results = runScenarios(requested.length > 0 ? requested : SCENARIOS, env);
+process.exit(results.every((result) => result.passed) ? 0 : 1);
