@@ -31,6 +31,15 @@ const id = z.string().min(1).max(128);
 /** Opaque mediasoup objects; the SFU node checks their inner shape. */
 const mediasoupObject = z.looseObject({});
 
+/** Origins of a published track, so subscribers can tell a screen share from a camera. */
+export const trackSources = ['microphone', 'camera', 'screen'] as const;
+export type TrackSource = (typeof trackSources)[number];
+
+/** Returns the source of a producer published without one: the microphone for audio, the camera for video. */
+export function defaultTrackSource(kind: 'audio' | 'video'): TrackSource {
+  return kind === 'audio' ? 'microphone' : 'camera';
+}
+
 export const clientSchemas = {
   join: z.object({
     /** Optional: the token names the room; a different one here is refused. */
@@ -47,7 +56,12 @@ export const clientSchemas = {
     transportId: id,
     kind: z.enum(['audio', 'video']),
     rtpParameters: mediasoupObject,
+    /** Optional: defaultTrackSource(kind) when omitted. Subscribers get it in newConsumer. */
+    source: z.enum(trackSources).optional(),
     appData: z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
+  }).refine((payload) => payload.source === undefined || payload.source === 'screen' || payload.source === defaultTrackSource(payload.kind), {
+    message: 'source does not match kind: microphone is audio, camera is video',
+    path: ['source'],
   }),
   closeProducer: z.object({ producerId: id }),
   pauseProducer: z.object({ producerId: id }),

@@ -9,7 +9,7 @@ interface JoinAnswer {
   nodeId: string;
   routerRtpCapabilities: types.RtpCapabilities;
   peers: { peerId: string; identity: string }[];
-  producers: { producerId: string; peerId: string; kind: string }[];
+  producers: { producerId: string; peerId: string; kind: string; source?: string }[];
 }
 
 interface NewConsumer {
@@ -20,6 +20,8 @@ interface NewConsumer {
   peerId: string;
   kind: types.MediaKind;
   rtpParameters: types.RtpParameters;
+  /** The producer's source: 'microphone', 'camera' or 'screen'. */
+  source?: string;
 }
 
 export interface MeetingJoinOptions {
@@ -43,12 +45,14 @@ export class MeetingTestClient {
    * Received streams by consumer id: while a client migrates, an old and a
    * new consumer of one producer both count.
    */
-  readonly received = new Map<string, ReceivedStream & { peerId: string }>();
+  readonly received = new Map<string, ReceivedStream & { peerId: string; producerId: string; source?: string }>();
   readonly publishedProducerIds: string[] = [];
   readonly errors: Error[] = [];
   /** Times at which the server asked this client to rebuild its media. */
   readonly reconnects: { at: number; reason: string; nodeId?: string }[] = [];
-  private readonly publishedKinds: types.MediaKind[] = [];
+  private readonly published: { kind: types.MediaKind; source?: string }[] = [];
+  /** The source of the publish in progress, sent with its produce request. */
+  private publishingSource?: string;
   private subscribes = true;
   /**
    * Promise that settles once the current receive transport exists. A
@@ -82,11 +86,13 @@ export class MeetingTestClient {
     return this.answer.peerId;
   }
 
-  async publish(kind: types.MediaKind): Promise<string> {
+  /** Publishes a synthetic track; source ('microphone', 'camera' or 'screen') is left to the server's default when omitted. */
+  async publish(kind: types.MediaKind, source?: string): Promise<string> {
     if (!this.sendOpened) await this.openSend();
+    this.publishingSource = source;
     const { producerId } = await this.peer.publishSynthetic(kind);
     this.publishedProducerIds.push(producerId);
-    this.publishedKinds.push(kind);
+    this.published.push({ kind, source });
     return producerId;
   }
 
@@ -123,7 +129,8 @@ export class MeetingTestClient {
       { ...params, id: params.transportId },
       (dtlsParameters) => this.signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters }).then(() => undefined),
       async ({ kind, rtpParameters }) =>
-        (await this.signaling.ok<{ producerId: string }>('produce', { transportId: params.transportId, kind, rtpParameters })).producerId,
+        (await this.signaling.ok<{ producerId: string }>('produce', { transportId: params.transportId, kind, rtpParameters, source: this.publishingSource }))
+          .producerId,
     );
     this.sendOpened = true;
   }
@@ -196,8 +203,8 @@ export class MeetingTestClient {
 
     if (this.subscribes) await this.openReceive();
     ready();
-    const kinds = this.publishedKinds.splice(0);
-    for (const kind of kinds) await this.publish(kind);
+    const tracks = this.published.splice(0);
+    for (const { kind, source } of tracks) await this.publish(kind, source);
   }
 
   private async accept(data: NewConsumer): Promise<void> {
@@ -209,7 +216,7 @@ export class MeetingTestClient {
       kind: data.kind,
       rtpParameters: data.rtpParameters,
     });
-    this.received.set(data.consumerId, { ...stream, peerId: data.peerId });
+    this.received.set(data.consumerId, { ...stream, peerId: data.peerId, producerId: data.producerId, source: data.source });
     await this.signaling.ok('resumeConsumer', { consumerId: data.consumerId });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { SignalingConfig } from '@sfu-cluster/config';
 import { moduleLogger, type Logger } from '@sfu-cluster/logger';
-import { ErrorCode, notifications, type ClientPayload, type TokenClaims } from '@sfu-cluster/protocol';
+import { defaultTrackSource, ErrorCode, notifications, type ClientPayload, type TokenClaims, type TrackSource } from '@sfu-cluster/protocol';
 import type { Registry, SessionRecord } from '@sfu-cluster/registry';
 import type { RpcClient } from '@sfu-cluster/rpc';
 import type { Queue } from 'bullmq';
@@ -129,9 +129,9 @@ export class RoomService {
   }
 
   /** Makes paused consumers of every producer already in the room, after a receive transport exists. */
-  async consumeExisting(peer: JoinedPeer): Promise<(ConsumerInfo & { nodeId: string })[]> {
+  async consumeExisting(peer: JoinedPeer): Promise<(ConsumerInfo & { nodeId: string; source: TrackSource })[]> {
     const producers = (await this.registry.participants.producers(peer.roomId)).filter((producer) => producer.peerId !== peer.peerId);
-    const consumers: (ConsumerInfo & { nodeId: string })[] = [];
+    const consumers: (ConsumerInfo & { nodeId: string; source: TrackSource })[] = [];
 
     for (const producer of producers.slice(0, this.config.limits.maxConsumersPerPeer)) {
       try {
@@ -163,24 +163,26 @@ export class RoomService {
       throw new ClientError(ErrorCode.LimitExceeded, `a peer may have ${this.config.limits.maxProducersPerPeer} producers (PEER_MAX_PRODUCERS)`);
     }
 
+    const source = payload.source ?? defaultTrackSource(payload.kind);
     const { producerId } = await this.call<{ producerId: string }>(peer, 'producer.create', {
       transportId: payload.transportId,
       kind: payload.kind,
       rtpParameters: payload.rtpParameters,
-      appData: payload.appData ?? {},
+      appData: { ...payload.appData, source },
     });
     await this.registry.participants.addProducer(peer.roomId, {
       producerId,
       peerId: peer.peerId,
       nodeId: peer.nodeId,
       kind: payload.kind,
+      source,
       paused: false,
     });
 
-    this.notifier.toRoom(peer.roomId, notifications.newProducer, { producerId, peerId: peer.peerId, kind: payload.kind }, peer.peerId);
-    this.webhooks.report({ type: 'track_published', roomId: peer.roomId, participantId: peer.peerId, trackId: producerId, data: { kind: payload.kind } });
-    void this.fanOut(peer, producerId);
-    this.logger.info('producer created', { roomId: peer.roomId, peerId: peer.peerId, producerId, kind: payload.kind });
+    this.notifier.toRoom(peer.roomId, notifications.newProducer, { producerId, peerId: peer.peerId, kind: payload.kind, source }, peer.peerId);
+    this.webhooks.report({ type: 'track_published', roomId: peer.roomId, participantId: peer.peerId, trackId: producerId, data: { kind: payload.kind, source } });
+    void this.fanOut(peer, producerId, source);
+    this.logger.info('producer created', { roomId: peer.roomId, peerId: peer.peerId, producerId, kind: payload.kind, source });
     return { producerId };
   }
 
@@ -197,7 +199,7 @@ export class RoomService {
     await this.call(peer, paused ? 'producer.pause' : 'producer.resume', { producerId });
   }
 
-  async consume(peer: JoinedPeer, producerId: string): Promise<ConsumerInfo & { nodeId: string }> {
+  async consume(peer: JoinedPeer, producerId: string): Promise<ConsumerInfo & { nodeId: string; source: TrackSource }> {
     const producer = await this.registry.participants.producer(peer.roomId, producerId);
     if (!producer) throw new ClientError(ErrorCode.ProducerNotFound, `producer ${producerId} is not in this room`);
 
@@ -206,7 +208,7 @@ export class RoomService {
       producerNodeId: producer.nodeId,
       paused: true,
     });
-    return { ...consumer, nodeId: peer.nodeId };
+    return { ...consumer, nodeId: peer.nodeId, source: producer.source ?? defaultTrackSource(producer.kind) };
   }
 
   async consumerAction(peer: JoinedPeer, method: string, params: Record<string, unknown>): Promise<void> {
@@ -326,7 +328,7 @@ export class RoomService {
    * Asks each node hosting the room to make consumers of the new producer
    * for its own peers: one request per node, not one per subscriber.
    */
-  private async fanOut(peer: JoinedPeer, producerId: string): Promise<void> {
+  private async fanOut(peer: JoinedPeer, producerId: string, source: TrackSource): Promise<void> {
     const room = await this.registry.rooms.get(peer.roomId);
     const nodeIds = new Set(room?.nodeIds ?? []);
     nodeIds.add(peer.nodeId);
@@ -348,7 +350,7 @@ export class RoomService {
           );
           for (const { peerId, ...consumer } of result.consumers) {
             // nodeId lets a migrating client find which of its two media sessions the consumer is on.
-            this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId, nodeId });
+            this.notifier.toPeer(peer.roomId, peerId, notifications.newConsumer, { ...consumer, peerId: peer.peerId, nodeId, source });
           }
         } catch (error) {
           this.logger.warn('could not make consumers on a node; its peers can ask with consume', {
@@ -407,7 +409,7 @@ export class RoomService {
       peers: participants.filter((participant) => participant.peerId !== peerId),
       producers: producers
         .filter((producer) => producer.peerId !== peerId)
-        .map(({ producerId, peerId: owner, kind }) => ({ producerId, peerId: owner, kind })),
+        .map(({ producerId, peerId: owner, kind, source }) => ({ producerId, peerId: owner, kind, source: source ?? defaultTrackSource(kind) })),
     };
   }
 
