@@ -15,7 +15,7 @@ const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
 
 export interface MediaSessionHooks {
   onTrack(track: RemoteTrack): void;
-  onTrackEnded(track: { consumerId: string; peerId: string; kind: types.MediaKind }): void;
+  onTrackEnded(track: { consumerId: string; peerId: string; kind: types.MediaKind; source: TrackSource }): void;
   onTransportState(direction: 'send' | 'recv', state: RTCPeerConnectionState): void;
   onError(error: Error): void;
 }
@@ -35,7 +35,7 @@ interface TransportAnswer {
 export class MediaSession {
   readonly device = new Device();
   readonly producers = new Map<TrackSource, types.Producer>();
-  readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string }>();
+  readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: TrackSource }>();
   /**
    * Settles once the receive transport exists. A newConsumer sent through
    * another signaling node can arrive before the createTransport response.
@@ -116,10 +116,11 @@ export class MediaSession {
       kind: notice.kind,
       rtpParameters: notice.rtpParameters,
     });
-    this.consumers.set(consumer.id, { consumer, peerId: notice.peerId });
+    const source = notice.source ?? (notice.kind === 'audio' ? 'microphone' : 'camera');
+    this.consumers.set(consumer.id, { consumer, peerId: notice.peerId, source });
     consumer.on('trackended', () => this.closeConsumer(consumer.id));
 
-    this.hooks.onTrack({ consumerId: consumer.id, producerId: notice.producerId, peerId: notice.peerId, kind: notice.kind, track: consumer.track });
+    this.hooks.onTrack({ consumerId: consumer.id, producerId: notice.producerId, peerId: notice.peerId, kind: notice.kind, source, track: consumer.track });
     try {
       await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
     } catch (error) {
@@ -135,7 +136,7 @@ export class MediaSession {
 
     this.consumers.delete(consumerId);
     entry.consumer.close();
-    this.hooks.onTrackEnded({ consumerId, peerId: entry.peerId, kind: entry.consumer.kind });
+    this.hooks.onTrackEnded({ consumerId, peerId: entry.peerId, kind: entry.consumer.kind, source: entry.source });
   }
 
   /** Closes every consumer of a closed producer, in case a consumerClosed notification did not arrive. */
@@ -166,7 +167,7 @@ export class MediaSession {
     const transport = this.device.createSendTransport(this.transportOptions(answer));
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.signaling
-        .request<{ producerId: string }>('produce', { transportId: transport.id, kind, rtpParameters, appData })
+        .request<{ producerId: string }>('produce', { transportId: transport.id, kind, rtpParameters, source: appData.source, appData })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });
     this.wireTransport(transport, 'send');

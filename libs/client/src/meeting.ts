@@ -24,7 +24,7 @@ export interface MeetingEvents {
   /** `peer` is what the client knew of the peer: its name for a leave notice. */
   peerLeft: [{ peerId: string; reason?: string; peer?: PeerInfo }];
   trackAdded: [RemoteTrack];
-  trackRemoved: [{ consumerId: string; peerId: string; kind: types.MediaKind }];
+  trackRemoved: [{ consumerId: string; peerId: string; kind: types.MediaKind; source: TrackSource }];
   activeSpeaker: [{ peerId?: string }];
   connectionState: [ConnectionState];
   /** Media was rebuilt on another node after reconnectMedia. */
@@ -168,11 +168,11 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
     if (!session) return [];
 
     const sources: StatsSource[] = [];
-    for (const { consumer, peerId } of session.consumers.values()) {
-      sources.push({ id: consumer.id, direction: 'inbound', kind: consumer.kind, peerId, getStats: () => consumer.getStats() });
+    for (const { consumer, peerId, source } of session.consumers.values()) {
+      sources.push({ id: consumer.id, direction: 'inbound', kind: consumer.kind, source, peerId, getStats: () => consumer.getStats() });
     }
-    for (const producer of session.producers.values()) {
-      sources.push({ id: producer.id, direction: 'outbound', kind: producer.kind, getStats: () => producer.getStats() });
+    for (const [source, producer] of session.producers) {
+      sources.push({ id: producer.id, direction: 'outbound', kind: producer.kind, source, getStats: () => producer.getStats() });
     }
     return this.sampler.sample(sources);
   }

@@ -1,9 +1,12 @@
+import type { TrackSource } from './types';
+
 /** A summary of one track's RTP, from the browser's getStats. */
 export interface TrackStats {
   /** Consumer id for a received track, producer id for a sent one. */
   id: string;
   direction: 'inbound' | 'outbound';
   kind: 'audio' | 'video';
+  source: TrackSource;
   /** The remote peer of a received track. */
   peerId?: string;
   bytes: number;
@@ -26,6 +29,7 @@ export interface StatsSource {
   id: string;
   direction: 'inbound' | 'outbound';
   kind: 'audio' | 'video';
+  source: TrackSource;
   peerId?: string;
   getStats(): Promise<RTCStatsReport>;
 }
@@ -35,7 +39,7 @@ type StatsEntry = Record<string, unknown> & { type: string };
 const numberOf = (entry: StatsEntry, key: string): number => (typeof entry[key] === 'number' ? (entry[key] as number) : 0);
 
 /** Reads RTP counters of received tracks: inbound-rtp, and the round trip of the selected candidate pair. */
-function readInbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'direction' | 'kind' | 'bitrate' | 'lossRate'> {
+function readInbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'direction' | 'kind' | 'source' | 'bitrate' | 'lossRate'> {
   const summary = { bytes: 0, packets: 0, packetsLost: 0, framesDecoded: 0 } as ReturnType<typeof readInbound>;
 
   report.forEach((entry: StatsEntry) => {
@@ -66,7 +70,7 @@ function localCandidateTypeOf(report: RTCStatsReport): string | undefined {
 }
 
 /** Reads RTP counters of a sent track: every outbound-rtp (one per simulcast layer) and the receiver's reports. */
-function readOutbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'direction' | 'kind' | 'bitrate' | 'lossRate'> {
+function readOutbound(report: RTCStatsReport): Omit<TrackStats, 'id' | 'direction' | 'kind' | 'source' | 'bitrate' | 'lossRate'> {
   const summary = { bytes: 0, packets: 0, packetsLost: 0 } as ReturnType<typeof readOutbound>;
 
   report.forEach((entry: StatsEntry) => {
@@ -112,6 +116,7 @@ export class StatsSampler {
           id: source.id,
           direction: source.direction,
           kind: source.kind,
+          source: source.source,
           peerId: source.peerId,
           bitrate,
           lossRate: expected > 0 ? counters.packetsLost / expected : 0,

@@ -1,7 +1,9 @@
 import type { types } from 'mediasoup-client';
 
-/** The origin of a local track; the SDK publishes at most one track per source. */
-export type TrackSource = 'microphone' | 'camera' | 'screen';
+import type { TrackSource } from '@sfu-cluster/protocol';
+
+/** The origin of a track: 'microphone', 'camera' or 'screen'. The SDK publishes at most one track per source. */
+export type { TrackSource };
 
 export interface PeerInfo {
   peerId: string;
@@ -13,6 +15,7 @@ export interface ProducerInfo {
   producerId: string;
   peerId: string;
   kind: types.MediaKind;
+  source: TrackSource;
 }
 
 /** The `join` response, and the body of `reconnectMedia` when the server placed the client again. */
@@ -48,6 +51,8 @@ export interface NewConsumerNotice {
   kind: types.MediaKind;
   rtpParameters: types.RtpParameters;
   producerPaused?: boolean;
+  /** The producer's source; a server that predates sources sends none, and the kind's default applies. */
+  source?: TrackSource;
 }
 
 export interface RemoteTrack {
@@ -55,6 +60,7 @@ export interface RemoteTrack {
   producerId: string;
   peerId: string;
   kind: types.MediaKind;
+  source: TrackSource;
   track: MediaStreamTrack;
 }
 

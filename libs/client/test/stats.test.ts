@@ -7,7 +7,7 @@ function report(entries: Record<string, unknown>[]): RTCStatsReport {
 
 function source(id: string, direction: 'inbound' | 'outbound', reports: RTCStatsReport[]): StatsSource {
   let call = 0;
-  return { id, direction, kind: 'video', peerId: 'peer-a', getStats: async () => reports[Math.min(call++, reports.length - 1)] as RTCStatsReport };
+  return { id, direction, kind: 'video', source: 'camera', peerId: 'peer-a', getStats: async () => reports[Math.min(call++, reports.length - 1)] as RTCStatsReport };
 }
 
 describe('StatsSampler', () => {
@@ -66,6 +66,7 @@ describe('rateQuality', () => {
     id: 'x',
     direction: 'inbound',
     kind: 'video',
+    source: 'camera',
     bytes: 0,
     packets: 0,
     packetsLost: 0,

@@ -51,7 +51,7 @@ export async function enterRoom(signalingUrl: string, request: JoinRequest, opti
 
   await publishLocal(meeting, request);
   grid.showLocalVideo(meeting.localTrack('camera'));
-  await wireControls(meeting, grid);
+  await wireControls(meeting, grid, request.name);
 
   const timer = setInterval(() => void refreshQuality(meeting, grid), STATS_INTERVAL_MS);
   meeting.on('connectionState', (state) => {
@@ -99,7 +99,7 @@ function wireMeeting(meeting: Meeting, grid: VideoGrid): void {
   });
   meeting.on('trackAdded', (track) => {
     grid.addPeer(track.peerId, 'peerName', nameOf(track.peerId));
-    grid.attachTrack(track);
+    grid.attachTrack(track, nameOf(track.peerId));
   });
   meeting.on('trackRemoved', ({ consumerId }) => grid.detachTrack(consumerId));
   meeting.on('activeSpeaker', ({ peerId }) => grid.setActiveSpeaker(peerId === meeting.peerId ? 'local' : peerId));
@@ -109,7 +109,7 @@ function wireMeeting(meeting: Meeting, grid: VideoGrid): void {
   });
 }
 
-async function wireControls(meeting: Meeting, grid: VideoGrid): Promise<void> {
+async function wireControls(meeting: Meeting, grid: VideoGrid, localName: string): Promise<void> {
   const toggle = (id: string, source: 'microphone' | 'camera', onKey: MessageKey, offKey: MessageKey): void => {
     let muted = false;
     const button = byId<HTMLButtonElement>(id);
@@ -122,14 +122,7 @@ async function wireControls(meeting: Meeting, grid: VideoGrid): Promise<void> {
   toggle('toggle-mic', 'microphone', 'mute', 'unmute');
   toggle('toggle-camera', 'camera', 'cameraOff', 'cameraOn');
 
-  const screen = byId<HTMLButtonElement>('toggle-screen');
-  screen.addEventListener('click', () => {
-    const sharing = meeting.localTrack('screen') !== undefined;
-    const change = sharing ? meeting.unpublish('screen') : meeting.publishScreen().then(() => undefined);
-    change
-      .then(() => localize(screen, meeting.localTrack('screen') ? 'stopShare' : 'shareScreen'))
-      .catch((error: Error) => showNotice('mediaFailed', { reason: error.message }));
-  });
+  wireScreenShare(meeting, grid, localName);
 
   const devices = await listDevices();
   const cameraChoice = byId<HTMLSelectElement>('camera-choice');
@@ -154,6 +147,36 @@ async function wireControls(meeting: Meeting, grid: VideoGrid): Promise<void> {
       byId('room').hidden = true;
       showNotice('left', {}, true);
     });
+  });
+}
+
+/**
+ * Starts or stops a screen share on each click of the button, and shows
+ * the share in a tile of its own. Stopping it from the browser's own control
+ * ends the track. The SDK then unpublishes it and the tile goes with it.
+ */
+function wireScreenShare(meeting: Meeting, grid: VideoGrid, localName: string): void {
+  const button = byId<HTMLButtonElement>('toggle-screen');
+  const showStopped = (): void => {
+    grid.removeScreen('local');
+    localize(button, 'shareScreen');
+  };
+
+  button.addEventListener('click', () => {
+    if (meeting.localTrack('screen') !== undefined) {
+      showStopped();
+      void meeting.unpublish('screen').catch((error: Error) => showNotice('mediaFailed', { reason: error.message }));
+      return;
+    }
+
+    meeting
+      .publishScreen()
+      .then((track) => {
+        grid.showScreen('local', localName, track);
+        localize(button, 'stopShare');
+        track.addEventListener('ended', showStopped);
+      })
+      .catch((error: Error) => showNotice('mediaFailed', { reason: error.message }));
   });
 }
 

@@ -19,9 +19,13 @@ interface Tile {
 /**
  * The grid of participants: one tile per peer with its name, its videos,
  * its audio and a connection-quality badge. The local tile has the id "local".
+ * A screen share gets a tile of its own, marked data-screen-of with the
+ * sharing peer's id ("local" for this page's own share).
  */
 export class VideoGrid {
   private readonly tiles = new Map<string, Tile>();
+  /** Tiles of screen shares, by the sharing peer's id. */
+  private readonly screenTiles = new Map<string, Tile>();
   /** Media element of each consumer, so a closed consumer's element goes away. */
   private readonly elements = new Map<string, HTMLMediaElement>();
 
@@ -30,19 +34,39 @@ export class VideoGrid {
   addPeer(peerId: string, nameKey: MessageKey, name: string): void {
     if (this.tiles.has(peerId)) return;
 
-    const media = element('div', 'tile-media');
-    const badge = localize(element('span', 'badge badge-unknown'), 'qualityUnknown');
-    const label = localize(element('span', 'tile-name'), nameKey, { name });
-    const root = element('figure', 'tile', [media, element('figcaption', '', [label, badge])]);
-    root.dataset.peerId = peerId;
-
-    this.root.append(root);
-    this.tiles.set(peerId, { root, media, badge });
+    const tile = this.createTile(nameKey, name);
+    tile.root.dataset.peerId = peerId;
+    this.tiles.set(peerId, tile);
   }
 
   removePeer(peerId: string): void {
     this.tiles.get(peerId)?.root.remove();
     this.tiles.delete(peerId);
+    this.removeScreen(peerId);
+  }
+
+  /** Shows a screen share in its own tile, after the sharing peer's tile; replaces the one shown before. */
+  showScreen(peerId: string, name: string, track: MediaStreamTrack, consumerId?: string): void {
+    this.removeScreen(peerId);
+
+    const tile = this.createTile('screenOf', name);
+    tile.root.classList.add('tile-screen');
+    tile.root.dataset.screenOf = peerId;
+    // Quality is rated per peer, on the peer's own tile.
+    tile.badge.hidden = true;
+    this.tiles.get(peerId)?.root.after(tile.root);
+    const video = videoOf(track);
+    if (consumerId !== undefined) {
+      video.dataset.consumerId = consumerId;
+      this.elements.set(consumerId, video);
+    }
+    tile.media.append(video);
+    this.screenTiles.set(peerId, tile);
+  }
+
+  removeScreen(peerId: string): void {
+    this.screenTiles.get(peerId)?.root.remove();
+    this.screenTiles.delete(peerId);
   }
 
   /** Shows the local camera preview, mirrored, in the local tile. */
@@ -54,9 +78,14 @@ export class VideoGrid {
     if (track) tile.media.prepend(videoOf(track, true));
   }
 
-  attachTrack(remote: RemoteTrack): void {
+  /** Adds a received track to its peer's tile; a screen share goes to a tile of its own, labelled with name. */
+  attachTrack(remote: RemoteTrack, name: string): void {
     const tile = this.tiles.get(remote.peerId);
     if (!tile) return;
+    if (remote.source === 'screen' && remote.kind === 'video') {
+      this.showScreen(remote.peerId, name, remote.track, remote.consumerId);
+      return;
+    }
 
     let media: HTMLMediaElement;
     if (remote.kind === 'video') {
@@ -74,6 +103,10 @@ export class VideoGrid {
   detachTrack(consumerId: string): void {
     this.elements.get(consumerId)?.remove();
     this.elements.delete(consumerId);
+
+    for (const [peerId, tile] of this.screenTiles) {
+      if (tile.media.querySelector('video') === null) this.removeScreen(peerId);
+    }
   }
 
   setActiveSpeaker(peerId: string | undefined): void {
@@ -90,6 +123,17 @@ export class VideoGrid {
 
   clear(): void {
     for (const peerId of [...this.tiles.keys()]) this.removePeer(peerId);
+    for (const peerId of [...this.screenTiles.keys()]) this.removeScreen(peerId);
     this.elements.clear();
+  }
+
+  private createTile(nameKey: MessageKey, name: string): Tile {
+    const media = element('div', 'tile-media');
+    const badge = localize(element('span', 'badge badge-unknown'), 'qualityUnknown');
+    const label = localize(element('span', 'tile-name'), nameKey, { name });
+    const root = element('figure', 'tile', [media, element('figcaption', '', [label, badge])]);
+
+    this.root.append(root);
+    return { root, media, badge };
   }
 }
