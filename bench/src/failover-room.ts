@@ -10,6 +10,8 @@ const MEDIA_TIMEOUT_MS = 15_000;
 export interface ClientRecovery {
   /** The reconnectMedia notification arrived, or undefined if none did. */
   reconnectMs?: number;
+  /** The first newConsumer notification after the kill arrived, or undefined if none did. */
+  consumerMs?: number;
   /** The first RTP packet on a consumer created after the kill, or Infinity if none came in time. */
   mediaMs: number;
 }
@@ -64,8 +66,10 @@ export async function measureRecovery(
   return clients.map((client) => {
     const mediaAt = firstNewPacketAt(client, before.get(client)!);
     const reconnect = client.reconnects.find((entry) => entry.at >= killedAt);
+    const consumer = client.signaling.notifications.find((entry) => entry.event === 'newConsumer' && entry.at >= killedAt);
     return {
       reconnectMs: reconnect === undefined ? undefined : reconnect.at - killedAt,
+      consumerMs: consumer === undefined ? undefined : consumer.at - killedAt,
       mediaMs: mediaAt === undefined ? Infinity : mediaAt - killedAt,
     };
   });

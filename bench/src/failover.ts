@@ -93,8 +93,13 @@ function recovered(run: FailoverRun): number {
   return run.recoveries.filter((entry) => Number.isFinite(entry.mediaMs)).length;
 }
 
-function reconnectSummary(run: FailoverRun): LatencySummary {
-  return summarizeLatency(run.recoveries.map((entry) => entry.reconnectMs ?? Infinity));
+/** Summarizes when one step of recovery reached the clients; a client the step never reached counts as Infinity. */
+function stepSummary(run: FailoverRun, step: 'reconnectMs' | 'consumerMs'): LatencySummary {
+  return summarizeLatency(run.recoveries.map((entry) => entry[step] ?? Infinity));
+}
+
+function stepsNote(run: FailoverRun): string {
+  return `reconnectMedia reached them at ${formatLatency(stepSummary(run, 'reconnectMs'))}, and their first newConsumer at ${formatLatency(stepSummary(run, 'consumerMs'))}.`;
 }
 
 function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: FailoverRun): BenchResult {
@@ -109,9 +114,9 @@ function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: 
     `Each kill carries ${options.clients} WebRTC clients in Node (the testkit's MeetingTestClient on msc-node) in one room: 2 publish audio and all subscribe. ` +
       'A client has recovered when RTP arrives on a consumer created after the kill; one without it within 15 s counts as infinite time.',
     `Worker death: kill -9 of ${workerRun.killed}. ${recovered(workerRun)} of ${workerRun.recoveries.length} clients recovered; ` +
-      `reconnectMedia reached them at ${formatLatency(reconnectSummary(workerRun))}.`,
+      stepsNote(workerRun),
     `Node death: kill -9 of ${nodeRun.killed}. ${recovered(nodeRun)} of ${nodeRun.recoveries.length} clients recovered; ` +
-      `reconnectMedia reached them at ${formatLatency(reconnectSummary(nodeRun))}. ` +
+      `${stepsNote(nodeRun)} ` +
       'A node is declared lost only when its registry record expires: heartbeats every 1 s with a 3 s TTL, so detection alone takes 2 to 3 s, then the lifecycle worker polls every 250 ms.',
     'Cluster: Redis, two signaling nodes (clients alternate between them), two SFU nodes with one worker each, and the lifecycle worker. Both rooms start on one node, which placement picks.',
     'There is no baseline: the ratio is the measured percentile over its bar. Times are read in the benchmark process, which also runs every client, so its event-loop delay adds to them.',

@@ -10,6 +10,10 @@ export interface JoinTiming {
   transportMs: number;
   /** The first newConsumer notification arrived. */
   consumerMs: number;
+  /** The server acknowledged connectTransport, which carries the client's DTLS parameters. */
+  connectedMs: number;
+  /** The server acknowledged the first resumeConsumer. */
+  resumedMs: number;
   /** The first RTP packet of a remote producer was decrypted by the client. */
   firstRtpMs: number;
 }
@@ -32,14 +36,14 @@ export async function timeJoin(url: string, token: string, timeoutMs: number): P
   const signaling = await SignalingTestClient.connect(url, token);
   const peer = new NodeWebRtcPeer();
   const streams: ReceivedStream[] = [];
-  let consumerAt: number | undefined;
+  const marks: { consumerAt?: number; connectedAt?: number; resumedAt?: number } = {};
   let transportReady!: () => void;
   const transportCreated = new Promise<void>((resolve) => (transportReady = resolve));
 
   // The first newConsumer follows the createTransport acknowledgement at once, so listen before join.
   signaling.socket.on('newConsumer', (data: NewConsumer) => {
-    consumerAt ??= Date.now();
-    void transportCreated.then(() => accept(signaling, peer, data, streams));
+    marks.consumerAt ??= Date.now();
+    void transportCreated.then(() => accept(signaling, peer, data, streams, marks));
   });
 
   try {
@@ -52,9 +56,10 @@ export async function timeJoin(url: string, token: string, timeoutMs: number): P
       direction: 'recv',
       rtpCapabilities: peer.rtpCapabilities,
     });
-    peer.createRecvTransport({ ...params, id: params.transportId }, (dtlsParameters) =>
-      signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters }).then(() => undefined),
-    );
+    peer.createRecvTransport({ ...params, id: params.transportId }, async (dtlsParameters) => {
+      await signaling.ok('connectTransport', { transportId: params.transportId, dtlsParameters });
+      marks.connectedAt ??= Date.now();
+    });
     const transportAt = Date.now();
     transportReady();
 
@@ -71,7 +76,9 @@ export async function timeJoin(url: string, token: string, timeoutMs: number): P
     return {
       joinedMs: joinedAt - startedAt,
       transportMs: transportAt - startedAt,
-      consumerMs: (consumerAt ?? firstRtpAt) - startedAt,
+      consumerMs: (marks.consumerAt ?? firstRtpAt) - startedAt,
+      connectedMs: (marks.connectedAt ?? firstRtpAt) - startedAt,
+      resumedMs: (marks.resumedAt ?? firstRtpAt) - startedAt,
       firstRtpMs: firstRtpAt - startedAt,
     };
   } finally {
@@ -81,11 +88,18 @@ export async function timeJoin(url: string, token: string, timeoutMs: number): P
   }
 }
 
-async function accept(signaling: SignalingTestClient, peer: NodeWebRtcPeer, data: NewConsumer, streams: ReceivedStream[]): Promise<void> {
+async function accept(
+  signaling: SignalingTestClient,
+  peer: NodeWebRtcPeer,
+  data: NewConsumer,
+  streams: ReceivedStream[],
+  marks: { resumedAt?: number },
+): Promise<void> {
   try {
     const stream = await peer.consume({ id: data.consumerId, producerId: data.producerId, kind: data.kind, rtpParameters: data.rtpParameters });
     streams.push(stream);
     await signaling.ok('resumeConsumer', { consumerId: data.consumerId });
+    marks.resumedAt ??= Date.now();
   } catch {
     // A consumer offered while the client leaves fails to open. The join's own timeout reports a join that got no consumer.
   }

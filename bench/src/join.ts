@@ -127,7 +127,8 @@ function report(options: JoinBenchOptions, clusterRun: JoinRun, bareRun: JoinRun
 
   const steps = (run: JoinRun): string =>
     `join acknowledged ${stepP50(run, 'joinedMs')} ms, receive transport ${stepP50(run, 'transportMs')} ms, ` +
-    `first newConsumer ${stepP50(run, 'consumerMs')} ms, first RTP ${stepP50(run, 'firstRtpMs')} ms`;
+    `first newConsumer ${stepP50(run, 'consumerMs')} ms, connectTransport acknowledged ${stepP50(run, 'connectedMs')} ms, ` +
+    `first resumeConsumer acknowledged ${stepP50(run, 'resumedMs')} ms, first RTP ${stepP50(run, 'firstRtpMs')} ms`;
   const notes = [
     `Each joiner is a WebRTC client in Node (msc-node on werift, the testkit's client) that joins as a subscriber of a room with one audio publisher (50 packets/s), ` +
       `creates its receive transport, consumes and resumes, and stops at the first decrypted RTP packet; then it leaves. ` +
