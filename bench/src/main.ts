@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runClusterTaxBench } from './cluster-tax';
-import { runFailoverBench } from './failover';
-import { runJoinBench } from './join';
+import { runJanusBench } from './janus';
+import { runPipeBench } from './pipe';
 import { runPlacementBench } from './placement';
 import { renderTable, writeResult, type BenchResult } from './result';
-import { runSoakBench } from './soak';
 import { runWireBench } from './wire';
 import { SHAPES } from './workload';
 
@@ -17,24 +16,20 @@ const repoRoot = join(__dirname, '..', '..');
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire, cluster-tax, join, failover, soak
+  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire, cluster-tax, janus, pipe
   --duration SECONDS    measured seconds per benchmark and per baseline (default 20)
   --out DIR             directory of the JSON results (default bench/results)
   --nodes N             placement: node records (default 1000)
   --rooms N             placement: rooms seeded before the measurement (default 100000)
   --seed-nodes N        placement: nodes registered while rooms are seeded (default 10)
   --clients N           placement: concurrent clients, and redis-benchmark -c (default 8)
-  --shape NAME          wire, cluster-tax: workload shape, audio, video or livestream (default video)
-  --subscribers N       wire, cluster-tax: subscribers, each consuming every publisher (default 10)
-  --warmup SECONDS      wire, cluster-tax: seconds of media before the measured window (default 2)
-  --joiners N           join: measured joins per server (default 100)
-  --join-batch N        join: joins started together (default 1)
-  --failover-clients N  failover: clients on the killed worker, and on the killed node (default 20)
-  --soak-minutes N      soak: minutes of the call, warm-up included (default 3)
+  --shape NAME          wire, cluster-tax, janus, pipe: workload shape, audio, video or livestream (default video)
+  --subscribers N       wire, cluster-tax, janus, pipe: subscribers, each consuming every publisher (default 10)
+  --warmup SECONDS      wire, cluster-tax, janus, pipe: seconds of media before the measured window (default 2)
   --help                print this text
 `;
 
-const BENCHMARKS = ['placement', 'wire', 'cluster-tax', 'join', 'failover', 'soak'] as const;
+const BENCHMARKS = ['placement', 'wire', 'cluster-tax', 'janus', 'pipe'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function log(line: string): void {
@@ -60,10 +55,6 @@ async function main(): Promise<void> {
       shape: { type: 'string', default: 'video' },
       subscribers: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
-      joiners: { type: 'string', default: '100' },
-      'join-batch': { type: 'string', default: '1' },
-      'failover-clients': { type: 'string', default: '20' },
-      'soak-minutes': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -98,9 +89,8 @@ async function main(): Promise<void> {
       }),
     wire: () => runWireBench({ ...forwardingWindow, shape, log }),
     'cluster-tax': () => runClusterTaxBench({ ...forwardingWindow, shape, log }),
-    join: () => runJoinBench({ joiners: positiveInteger('joiners', values.joiners), batch: positiveInteger('join-batch', values['join-batch']), log }),
-    failover: () => runFailoverBench({ clients: positiveInteger('failover-clients', values['failover-clients']), log }),
-    soak: () => runSoakBench({ minutes: positiveInteger('soak-minutes', values['soak-minutes']), log }),
+    janus: () => runJanusBench({ ...forwardingWindow, shape, log }),
+    pipe: () => runPipeBench({ ...forwardingWindow, shape, log }),
   };
 
   // One at a time: each benchmark measures CPU, and two would measure each other.
