@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runClusterTaxBench } from './cluster-tax';
+import { runFailoverBench } from './failover';
 import { runJanusBench } from './janus';
+import { runJoinBench } from './join';
 import { runPipeBench } from './pipe';
 import { runPlacementBench } from './placement';
 import { renderTable, writeResult, type BenchResult } from './result';
+import { runSoakBench } from './soak';
 import { runWireBench } from './wire';
 import { SHAPES } from './workload';
 
@@ -16,7 +19,7 @@ const repoRoot = join(__dirname, '..', '..');
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire, cluster-tax, janus, pipe
+  --only NAMES          comma-separated benchmarks to run (default: all): placement, wire, cluster-tax, janus, pipe, join, failover, soak
   --duration SECONDS    measured seconds per benchmark and per baseline (default 20)
   --out DIR             directory of the JSON results (default bench/results)
   --nodes N             placement: node records (default 1000)
@@ -26,10 +29,14 @@ const HELP = `Usage: npm run bench -- [options]
   --shape NAME          wire, cluster-tax, janus, pipe: workload shape, audio, video or livestream (default video)
   --subscribers N       wire, cluster-tax, janus, pipe: subscribers, each consuming every publisher (default 10)
   --warmup SECONDS      wire, cluster-tax, janus, pipe: seconds of media before the measured window (default 2)
+  --joiners N           join: measured joins per server (default 100)
+  --join-batch N        join: joins started together (default 1)
+  --failover-clients N  failover: clients on the killed worker, and on the killed node (default 20)
+  --soak-minutes N      soak: minutes of the call, warm-up included (default 3)
   --help                print this text
 `;
 
-const BENCHMARKS = ['placement', 'wire', 'cluster-tax', 'janus', 'pipe'] as const;
+const BENCHMARKS = ['placement', 'wire', 'cluster-tax', 'janus', 'pipe', 'join', 'failover', 'soak'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function log(line: string): void {
@@ -55,6 +62,10 @@ async function main(): Promise<void> {
       shape: { type: 'string', default: 'video' },
       subscribers: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
+      joiners: { type: 'string', default: '100' },
+      'join-batch': { type: 'string', default: '1' },
+      'failover-clients': { type: 'string', default: '20' },
+      'soak-minutes': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -89,6 +100,9 @@ async function main(): Promise<void> {
       }),
     wire: () => runWireBench({ ...forwardingWindow, shape, log }),
     'cluster-tax': () => runClusterTaxBench({ ...forwardingWindow, shape, log }),
+    join: () => runJoinBench({ joiners: positiveInteger('joiners', values.joiners), batch: positiveInteger('join-batch', values['join-batch']), log }),
+    failover: () => runFailoverBench({ clients: positiveInteger('failover-clients', values['failover-clients']), log }),
+    soak: () => runSoakBench({ minutes: positiveInteger('soak-minutes', values['soak-minutes']), log }),
     janus: () => runJanusBench({ ...forwardingWindow, shape, log }),
     pipe: () => runPipeBench({ ...forwardingWindow, shape, log }),
   };
