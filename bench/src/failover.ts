@@ -1,6 +1,7 @@
 import { startCluster, type LocalCluster, type MeetingTestClient, type SfuNodeProcess } from '@sfu-cluster/testkit';
 
 import { consumersBefore, joinFailoverRoom, leaveAll, measureRecovery, type ClientRecovery } from './failover-room';
+import { formatLoopDelay, LoopDelay } from './loop-delay';
 import { formatLatency, latencyFigures, summarizeLatency, type LatencySummary } from './latency-summary';
 import type { Bar, BenchResult } from './result';
 
@@ -14,6 +15,7 @@ export interface FailoverBenchOptions {
 interface FailoverRun {
   killed: string;
   recoveries: ClientRecovery[];
+  loopDelay: { p99Ms: number; maxMs: number };
 }
 
 const WORKER_P99_BAR_MS = 1000;
@@ -62,11 +64,13 @@ async function killWorker(cluster: LocalCluster, urls: string[], options: Failov
     if (health.workers.length !== 1) throw new Error(`${node.nodeId} reports ${health.workers.length} workers; the benchmark starts nodes with one`);
     const before = consumersBefore(clients);
 
+    const loopDelay = new LoopDelay();
+    loopDelay.start();
     process.kill(health.workers[0]!.pid, 'SIGKILL');
     const killedAt = Date.now();
 
     const recoveries = await measureRecovery(clients, before, killedAt, RECOVERY_TIMEOUT_MS);
-    return { killed: `worker pid ${health.workers[0]!.pid} of ${node.nodeId}`, recoveries };
+    return { killed: `worker pid ${health.workers[0]!.pid} of ${node.nodeId}`, recoveries, loopDelay: loopDelay.stop() };
   } finally {
     await leaveAll(clients);
   }
@@ -79,11 +83,13 @@ async function killNode(cluster: LocalCluster, urls: string[], options: Failover
     const before = consumersBefore(clients);
 
     // The whole process group: the node process and its mediasoup workers, as when a host or pod dies.
+    const loopDelay = new LoopDelay();
+    loopDelay.start();
     node.process.kill('SIGKILL', { group: true });
     const killedAt = Date.now();
 
     const recoveries = await measureRecovery(clients, before, killedAt, RECOVERY_TIMEOUT_MS);
-    return { killed: `${node.nodeId} (node process and its worker)`, recoveries };
+    return { killed: `${node.nodeId} (node process and its worker)`, recoveries, loopDelay: loopDelay.stop() };
   } finally {
     await leaveAll(clients);
   }
@@ -99,7 +105,10 @@ function stepSummary(run: FailoverRun, step: 'reconnectMs' | 'consumerMs'): Late
 }
 
 function stepsNote(run: FailoverRun): string {
-  return `reconnectMedia reached them at ${formatLatency(stepSummary(run, 'reconnectMs'))}, and their first newConsumer at ${formatLatency(stepSummary(run, 'consumerMs'))}.`;
+  return (
+    `reconnectMedia reached them at ${formatLatency(stepSummary(run, 'reconnectMs'))}, and their first newConsumer at ` +
+    `${formatLatency(stepSummary(run, 'consumerMs'))}. Until the last client recovered, the ${formatLoopDelay(run.loopDelay)}.`
+  );
 }
 
 function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: FailoverRun): BenchResult {

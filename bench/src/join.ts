@@ -6,6 +6,7 @@ import { freeMediaPortBase, ManagedProcess, MeetingTestClient, sleep, startClust
 
 import { timeJoin, type JoinTiming } from './join-client';
 import type { JoinServerConfig } from './join-server';
+import { formatLoopDelay, LoopDelay } from './loop-delay';
 import { formatLatency, latencyFigures, summarizeLatency } from './latency-summary';
 import type { Bar, BenchResult } from './result';
 
@@ -22,6 +23,7 @@ interface JoinRun {
   timings: JoinTiming[];
   firstRtpMs: number[];
   failures: string[];
+  loopDelay?: { p99Ms: number; maxMs: number };
 }
 
 const P50_RATIO_BAR = 1.5;
@@ -85,8 +87,10 @@ async function runCluster(options: JoinBenchOptions): Promise<JoinRun> {
 async function measureJoins(options: JoinBenchOptions, urls: string[], token: () => Promise<string>): Promise<JoinRun> {
   const publisher = await MeetingTestClient.join(urls[0]!, await token(), { publish: ['audio'], subscribe: false });
   const run: JoinRun = { timings: [], firstRtpMs: [], failures: [] };
+  const loopDelay = new LoopDelay();
   try {
     await sleep(PUBLISHER_SETTLE_MS);
+    loopDelay.start();
 
     const total = WARMUP_JOINS + options.joiners;
     for (let first = 0; first < total; first += options.batch) {
@@ -105,6 +109,7 @@ async function measureJoins(options: JoinBenchOptions, urls: string[], token: ()
         }
       });
     }
+    run.loopDelay = loopDelay.stop();
     return run;
   } finally {
     publisher.close();
@@ -137,7 +142,8 @@ function report(options: JoinBenchOptions, clusterRun: JoinRun, bareRun: JoinRun
     `Cluster: Redis, two signaling nodes (joiners alternate between them), two SFU nodes with one worker each; placement keeps the room on one SFU node, so no pipe is on the path.`,
     `Bare: one Node process with socket.io and one mediasoup worker, router and WebRtcServer, answering the same client events with no Redis, RPC, token or payload checks.`,
     `Median steps, from join sent: cluster ${steps(clusterRun)}; bare ${steps(bareRun)}.`,
-    'The clients run in the benchmark process and decrypt DTLS and SRTP in JavaScript, so its event-loop delay on a busy machine is part of both sides\' times.',
+    'The clients run in the benchmark process and decrypt DTLS and SRTP in JavaScript, so its event-loop delay on a busy machine is part of both sides\' times: ' +
+      `during the cluster's joins ${formatLoopDelay(clusterRun.loopDelay!)}; during the bare server's ${formatLoopDelay(bareRun.loopDelay!)}.`,
   ];
   for (const [side, run] of [['cluster', clusterRun], ['bare', bareRun]] as const) {
     if (run.failures.length > 0) notes.push(`${run.failures.length} ${side} joins failed (counted as infinite time); first: ${run.failures[0]}`);
