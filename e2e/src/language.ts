@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { MeetingPage } from './browser';
 
 /** Chinese characters (CJK Unified Ideographs). */
 const CJK = /[\u4e00-\u9fff]/;
@@ -7,7 +7,7 @@ const CJK = /[\u4e00-\u9fff]/;
 const NAME_ONLY_KEYS = new Set(['peerName']);
 
 /** Texts of every visible element the page localizes, with their message keys. */
-async function localizedTexts(page: Page): Promise<{ key: string; text: string }[]> {
+async function localizedTexts(page: MeetingPage): Promise<{ key: string; text: string }[]> {
   return page.$$eval('[data-i18n]', (elements) =>
     elements
       .filter((element) => (element as HTMLElement).offsetParent !== null || element.tagName === 'TITLE')
@@ -20,7 +20,7 @@ async function localizedTexts(page: Page): Promise<{ key: string; text: string }
  * returns what was wrong: an English string left while in Chinese, or a
  * Chinese one left after switching back.
  */
-export async function checkLanguageSwitch(page: Page, screenshotPath: string): Promise<string[]> {
+export async function checkLanguageSwitch(page: MeetingPage, screenshotPath: string): Promise<string[]> {
   const failures: string[] = [];
   const button = page.locator('#language');
 

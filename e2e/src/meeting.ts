@@ -1,109 +1,112 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-import type { Browser } from 'playwright-core';
 
 import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
 import { signToken } from '@sfu-cluster/protocol';
-import { repoRoot, startCluster, type LocalCluster } from '@sfu-cluster/testkit';
 
-import { joinMeeting, launchChromium, pageStats, type Participant } from './browser';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+
+import { joinMeeting, joinOnPage, launchChromium, pageStats, type Participant } from './browser';
+import { launchFirefox, openFirefoxPage } from './firefox';
 import { checkLanguageSwitch } from './language';
 import { checkMediaRising, receivedFrom, waitForFullMesh } from './media-checks';
 import { checkRoomMove } from './migration';
+import { runScenario, type ScenarioContext } from './scenario';
 import { checkCameraToggle } from './toggles';
 
 /** Four participants, two per SFU node: SFU_MAX_PEERS=2 makes placement use the second node. */
 const PARTICIPANTS = 4;
-/** The whole run's deadline; a hung step fails the run instead of hanging it. */
-const RUN_TIMEOUT_MS = 170_000;
+/** User 3 joins in Firefox: the first to land on the second SFU node, so Firefox receives both local and piped media. */
+const FIREFOX_INDEX = 2;
+/**
+ * The whole run's deadline; a hung step fails the run instead of hanging it.
+ * It covers Firefox's start (10 to 20 s on a loaded 2-core machine) and a
+ * second camera toggle and language switch in the Firefox page.
+ */
+const RUN_TIMEOUT_MS = 240_000;
 /** Maximum time the others may keep the tile of a participant who left. */
 const LEAVE_TILE_MS = 2000;
 
-const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-
-function say(line: string): void {
-  process.stdout.write(`[e2e] ${line}\n`);
-}
-
-async function main(): Promise<void> {
-  mkdirSync(artifacts, { recursive: true });
-  const clusterLog = createWriteStream(join(artifacts, 'cluster.log'));
-  const failures: string[] = [];
-  let cluster: LocalCluster | undefined;
-  let browser: Browser | undefined;
+runScenario('meeting', RUN_TIMEOUT_MS, async (context) => {
+  const failures = context.failures;
   const participants: Participant[] = [];
-  let room = '';
 
-  try {
-    say('starting a local cluster: 2 signaling, 2 SFU (SFU_MAX_PEERS=2), web');
-    cluster = await startCluster({
-      lifecyclePort: null,
-      env: { SFU_MAX_PEERS: '2' },
-      onLine: (name, line) => clusterLog.write(`${name}: ${line}\n`),
-    });
-    const web = cluster.web?.url as string;
-    browser = await launchChromium();
-    say(`chromium ${browser.version()} launched`);
+  context.say('starting a local cluster: 2 signaling, 2 SFU (SFU_MAX_PEERS=2), web');
+  const cluster = await context.startCluster({ lifecyclePort: null, env: { SFU_MAX_PEERS: '2' } });
+  const web = cluster.web?.url as string;
+  // Firefox treats only loopback addresses as a secure context for getUserMedia over http; a host name could resolve elsewhere.
+  if (new URL(web).hostname !== '127.0.0.1') throw new Error(`the web server runs at ${web}; the meeting page must be served from 127.0.0.1`);
 
-    room = `e2e-${Date.now()}`;
-    for (let index = 0; index < PARTICIPANTS; index++) {
-      const name = `User ${index + 1}`;
-      const token = await signToken(LOCAL_JWT_SECRET, { identity: `user-${index + 1}`, room });
-      const signaling = cluster.signaling[index % cluster.signaling.length]?.url as string;
-      const query = new URLSearchParams({ token, signaling, name });
-      participants.push(await joinMeeting(browser, `${web}/?${query}`, name, join(artifacts, `join-failed-${index + 1}.png`)));
-      say(`${name} joined as ${participants.at(-1)?.peerId} on ${participants.at(-1)?.nodeId} through ${signaling}`);
-    }
-
-    const nodes = new Set(participants.map((participant) => participant.nodeId));
-    if (nodes.size < 2) failures.push(`every participant is on ${[...nodes].join(', ')}; expected both SFU nodes`);
-
-    const firstFrames = await waitForFullMesh(participants, 30_000);
-    failures.push(...(await checkMediaRising(participants, 2000)));
-
-    for (const [index, participant] of participants.entries()) {
-      await participant.page.screenshot({ path: join(artifacts, `grid-${index + 1}.png`), fullPage: true });
-    }
-    await printSummary(participants, firstFrames);
-    const toggleFailures = await checkCameraToggle(participants);
-    failures.push(...toggleFailures);
-    if (toggleFailures.length === 0) say(`${participants[0]?.name} turned the camera off and on: frames stopped, then grew, in every other page`);
-
-    failures.push(...(await checkLeave(participants)));
-    const first = participants[0] as Participant;
-    failures.push(...(await checkLanguageSwitch(first.page, join(artifacts, 'grid-1-zh-CN.png'))));
-
-    // Leave only the participants on the first one's node, then move the room off that node.
-    for (const participant of participants.filter((entry) => entry.nodeId !== first.nodeId)) {
-      await leave(participants, participant);
-    }
-    const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-admin', room, grants: { admin: true } });
-    const move = await checkRoomMove(cluster, adminToken, room, participants);
-    failures.push(...move.failures);
-    if (move.mediaMs !== undefined) say(`room moved to ${move.toNodeId}: video on the new node in every page after ${move.mediaMs} ms`);
-    await first.page.screenshot({ path: join(artifacts, 'grid-1-moved.png'), fullPage: true });
-  } catch (error) {
-    failures.push((error as Error).message);
-  } finally {
+  const chromium = await launchChromium();
+  context.defer(() => chromium.close());
+  const firefox = await launchFirefox();
+  context.defer(() => firefox.close());
+  context.defer(() => {
     for (const participant of participants) {
-      for (const problem of participant.problems) say(`${participant.name}: ${problem}`);
+      for (const problem of participant.problems) context.say(`${participant.name}: ${problem}`);
     }
-    await browser?.close().catch(() => undefined);
-    await cluster?.stop();
-    clusterLog.end();
+  });
+  context.say(`chromium ${chromium.version()} and ${await firefoxVersion(firefox)} launched`);
+
+  const room = `e2e-${Date.now()}`;
+  for (let index = 0; index < PARTICIPANTS; index++) {
+    const name = `User ${index + 1}`;
+    const token = await signToken(LOCAL_JWT_SECRET, { identity: `user-${index + 1}`, room });
+    const signaling = cluster.signaling[index % cluster.signaling.length]?.url as string;
+    const pageUrl = `${web}/?${new URLSearchParams({ token, signaling, name })}`;
+    const failureScreenshot = join(context.artifacts, `join-failed-${index + 1}.png`);
+
+    const participant =
+      index === FIREFOX_INDEX
+        ? await joinOnPage(await openFirefoxPage(firefox), await firefoxVersion(firefox), pageUrl, name, failureScreenshot)
+        : await joinMeeting(chromium, pageUrl, name, failureScreenshot);
+    participants.push(participant);
+    context.say(`${name} (${participant.browser}) joined as ${participant.peerId} on ${participant.nodeId} through ${signaling}`);
   }
 
-  if (failures.length > 0) {
-    for (const failure of failures) say(`FAILED: ${failure}`);
-    say(`cluster output: ${join(artifacts, 'cluster.log')}`);
-    process.exit(1);
+  const nodes = new Set(participants.map((participant) => participant.nodeId));
+  if (nodes.size < 2) failures.push(`every participant is on ${[...nodes].join(', ')}; expected both SFU nodes`);
+  const first = participants[0] as Participant;
+  const firefoxParticipant = participants[FIREFOX_INDEX] as Participant;
+  if (firefoxParticipant.nodeId === first.nodeId) failures.push(`${firefoxParticipant.name} (Firefox) landed on ${first.nodeId} with ${first.name}; expected the second SFU node`);
+
+  const firstFrames = await waitForFullMesh(participants, 30_000);
+  failures.push(...(await checkMediaRising(participants, 2000)));
+
+  for (const [index, participant] of participants.entries()) {
+    await participant.page.screenshot({ path: join(context.artifacts, `grid-${index + 1}.png`), fullPage: true });
   }
-  say(`passed; screenshots in ${artifacts}`);
+  await printSummary(context, participants, firstFrames);
+  for (const owner of [first, firefoxParticipant]) {
+    const toggleFailures = await checkCameraToggle(owner, participants);
+    failures.push(...toggleFailures);
+    if (toggleFailures.length === 0) context.say(`${owner.name} (${owner.browser}) turned the camera off and on: frames stopped, then grew, in every other page`);
+  }
+
+  failures.push(...(await checkLeave(context, participants)));
+  for (const participant of [first, firefoxParticipant]) {
+    const index = participants.indexOf(participant) + 1;
+    failures.push(...(await checkLanguageSwitch(participant.page, join(context.artifacts, `grid-${index}-zh-CN.png`))).map((failure) => `${participant.name} (${participant.browser}): ${failure}`));
+  }
+
+  // Keep one participant on each node, then move the room onto the first one's node: Firefox migrates there and the first stays.
+  for (const participant of participants.filter((entry) => entry !== first && entry !== firefoxParticipant)) {
+    await leave(participants, participant);
+  }
+  const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-admin', room, grants: { admin: true } });
+  const move = await checkRoomMove(cluster, adminToken, room, participants, first.nodeId);
+  failures.push(...move.failures);
+  if (move.mediaMs !== undefined) context.say(`room moved to ${move.toNodeId}: video on the new node in every page after ${move.mediaMs} ms`);
+  await first.page.screenshot({ path: join(context.artifacts, 'grid-1-moved.png'), fullPage: true });
+  await firefoxParticipant.page.screenshot({ path: join(context.artifacts, `grid-${FIREFOX_INDEX + 1}-moved.png`), fullPage: true });
+});
+
+/** Returns the browser's name and version as "firefox 140.12.0" (puppeteer reports "firefox/140.12.0"). */
+async function firefoxVersion(firefox: FirefoxBrowser): Promise<string> {
+  return (await firefox.version()).replace('/', ' ');
 }
 
 /** The last participant leaves; every other grid must drop its tile within LEAVE_TILE_MS. */
-async function checkLeave(participants: Participant[]): Promise<string[]> {
+async function checkLeave(context: ScenarioContext, participants: Participant[]): Promise<string[]> {
   const leaving = participants.at(-1) as Participant;
   const others = participants.slice(0, -1);
   const failures: string[] = [];
@@ -121,7 +124,7 @@ async function checkLeave(participants: Participant[]): Promise<string[]> {
       }
     }),
   );
-  say(`${leaving.name} left; tile removed after ${times.map((ms) => (ms === undefined ? 'never' : `${ms} ms`)).join(', ')}`);
+  context.say(`${leaving.name} left; tile removed after ${times.map((ms) => (ms === undefined ? 'never' : `${ms} ms`)).join(', ')}`);
   participants.pop();
   return failures;
 }
@@ -140,7 +143,7 @@ async function leave(participants: Participant[], leaving: Participant): Promise
  * decoded: for each remote peer, from the later of the two join clicks,
  * because an early joiner cannot see a peer that has not joined yet.
  */
-async function printSummary(participants: Participant[], firstFrames: Awaited<ReturnType<typeof waitForFullMesh>>): Promise<void> {
+async function printSummary(context: ScenarioContext, participants: Participant[], firstFrames: Awaited<ReturnType<typeof waitForFullMesh>>): Promise<void> {
   for (const participant of participants) {
     const stats = await pageStats(participant.page);
     const others = participants.filter((other) => other !== participant);
@@ -152,16 +155,9 @@ async function printSummary(participants: Participant[], firstFrames: Awaited<Re
 
     const bytes = totals.reduce((sum, from) => sum + from.videoBytes + from.audioBytes, 0);
     const frames = totals.reduce((sum, from) => sum + from.videoFrames, 0);
-    say(
-      `${participant.name} (${participant.nodeId}): join to first remote frame ${Math.min(...delays)} ms ` +
+    context.say(
+      `${participant.name} (${participant.browser}, ${participant.nodeId}): join to first remote frame ${Math.min(...delays)} ms ` +
         `(slowest of ${others.length} peers ${Math.max(...delays)} ms); received ${(bytes / 1024).toFixed(0)} KiB, ${frames} video frames decoded`,
     );
   }
 }
-
-const deadline = setTimeout(() => {
-  say(`FAILED: the run took longer than ${RUN_TIMEOUT_MS / 1000} s`);
-  process.exit(1);
-}, RUN_TIMEOUT_MS);
-
-main().finally(() => clearTimeout(deadline));

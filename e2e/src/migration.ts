@@ -9,27 +9,28 @@ const MOVE_MEDIA_MS = 5000;
 const OLD_MEDIA_CLOSE_MS = 5000;
 
 /**
- * Moves the room to another SFU node through the admin API. Each client
- * gets reconnectMedia with migrate: true and builds its media there before
- * it drops the old. Checks that every page reports the new node and decodes
- * video from every other one there within MOVE_MEDIA_MS, and that no tile
- * disappeared meanwhile. Returns the failures and the time media took.
+ * Moves the room to the SFU node toNodeId through the admin API. Each client
+ * on another node gets reconnectMedia with migrate: true and builds its media
+ * there before it drops the old; a client already on toNodeId stays. Checks
+ * that every page reports the new node and decodes video from every other
+ * one there within MOVE_MEDIA_MS, and that no tile disappeared meanwhile.
+ * Returns the failures and the time media took.
  */
 export async function checkRoomMove(
   cluster: LocalCluster,
   adminToken: string,
   roomId: string,
   participants: Participant[],
+  toNodeId: string,
 ): Promise<{ failures: string[]; mediaMs?: number; toNodeId: string }> {
-  const fromNodeId = participants[0]?.nodeId;
-  const toNodeId = cluster.sfu.find((node) => node.nodeId !== fromNodeId)?.nodeId as string;
   const signaling = cluster.signaling[0]?.url as string;
 
   // Placement reads each node's load from its record, refreshed every second: a
   // move started before the record shows the leavers gone can hit SFU_MAX_PEERS.
-  const peersLeft = await waitForEmptyNode(signaling, adminToken, toNodeId);
-  if (peersLeft !== 0) {
-    return { failures: [`${toNodeId} still reports ${peersLeft} peers 5 s after its participants left`], toNodeId };
+  const staying = participants.filter((participant) => participant.nodeId === toNodeId).length;
+  const peers = await waitForNodePeers(signaling, adminToken, toNodeId, staying);
+  if (peers !== staying) {
+    return { failures: [`${toNodeId} still reports ${peers} peers 5 s after the others left; expected ${staying}`], toNodeId };
   }
 
   const movedAt = Date.now();
@@ -89,15 +90,15 @@ async function checkOldMediaClosed(participants: Participant[]): Promise<string[
   return failures;
 }
 
-/** Polls the admin node list until the node's record reports no peers, for up to 5 s; returns the last count. */
-async function waitForEmptyNode(signaling: string, adminToken: string, nodeId: string): Promise<number | undefined> {
+/** Polls the admin node list until the node's record reports the expected peers, for up to 5 s; returns the last count. */
+async function waitForNodePeers(signaling: string, adminToken: string, nodeId: string, expected: number): Promise<number | undefined> {
   const deadline = Date.now() + 5000;
   let peers: number | undefined;
   while (Date.now() < deadline) {
     const response = await fetch(`${signaling}/api/v1/admin/nodes`, { headers: { authorization: `Bearer ${adminToken}` } });
     const { nodes } = (await response.json()) as { nodes: { id: string; load: { peers: number } }[] };
     peers = nodes.find((node) => node.id === nodeId)?.load.peers;
-    if (peers === 0) return peers;
+    if (peers === expected) return peers;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return peers;
