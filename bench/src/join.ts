@@ -1,11 +1,7 @@
-import { join } from 'node:path';
-
-import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
-import { signToken } from '@sfu-cluster/protocol';
-import { freeMediaPortBase, ManagedProcess, MeetingTestClient, sleep, startCluster, workerBin } from '@sfu-cluster/testkit';
+import { MeetingTestClient, sleep } from '@sfu-cluster/testkit';
 
 import { timeJoin, type JoinTiming } from './join-client';
-import type { JoinServerConfig } from './join-server';
+import { startBareTarget, startClusterTarget, type JoinTarget } from './join-targets';
 import { formatLoopDelay, LoopDelay } from './loop-delay';
 import { formatLatency, latencyFigures, summarizeLatency } from './latency-summary';
 import type { Bar, BenchResult } from './result';
@@ -23,7 +19,13 @@ interface JoinRun {
   timings: JoinTiming[];
   firstRtpMs: number[];
   failures: string[];
-  loopDelay?: { p99Ms: number; maxMs: number };
+}
+
+type Side = 'cluster' | 'bare';
+
+interface JoinRuns extends Record<Side, JoinRun> {
+  /** Event-loop delay of the benchmark process over all measured joins. */
+  loopDelayMs?: { p99Ms: number; maxMs: number };
 }
 
 const P50_RATIO_BAR = 1.5;
@@ -41,79 +43,72 @@ const ROOM = 'join-bench';
  * Redis) against a bare one-process socket.io and mediasoup server.
  */
 export async function runJoinBench(options: JoinBenchOptions): Promise<BenchResult> {
-  const bare = await runBare(options);
-  options.log(`join: bare ${formatLatency(summarizeLatency(bare.firstRtpMs))}`);
-  const cluster = await runCluster(options);
-  options.log(`join: cluster ${formatLatency(summarizeLatency(cluster.firstRtpMs))}`);
-  return report(options, cluster, bare);
-}
-
-async function runBare(options: JoinBenchOptions): Promise<JoinRun> {
-  const config: JoinServerConfig = { rtcPort: await freeMediaPortBase(1), maxSeconds: 600 };
-  const server = new ManagedProcess({
-    name: 'join-server',
-    command: process.execPath,
-    args: [join(__dirname, 'join-server.js'), JSON.stringify(config)],
-    env: { ...process.env, MEDIASOUP_WORKER_BIN: workerBin() },
-  });
-
+  const bare = await startBareTarget(3600);
   try {
-    server.start();
-    const line = await server.waitForLine(/^\{"ready":true/, 20_000);
-    const url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
-    // The bare server checks no token, so any string does.
-    return await measureJoins(options, [url], async () => 'no-token');
+    const cluster = await startClusterTarget(ROOM);
+    try {
+      const runs = await measureJoins(options, { cluster, bare });
+      options.log(`join: bare ${formatLatency(summarizeLatency(runs.bare.firstRtpMs))}`);
+      options.log(`join: cluster ${formatLatency(summarizeLatency(runs.cluster.firstRtpMs))}`);
+      return report(options, runs);
+    } finally {
+      await cluster.stop();
+    }
   } finally {
-    await server.stop(5000);
-  }
-}
-
-async function runCluster(options: JoinBenchOptions): Promise<JoinRun> {
-  const cluster = await startCluster({ lifecyclePort: null, webPort: null, env: { LOG_LEVEL: 'warn' } });
-  try {
-    const urls = cluster.signaling.map((node) => node.url);
-    let next = 0;
-    const token = (): Promise<string> => signToken(LOCAL_JWT_SECRET, { room: ROOM, identity: `joiner-${next++}` });
-    return await measureJoins(options, urls, token);
-  } finally {
-    await cluster.stop();
+    await bare.stop();
   }
 }
 
 /**
- * Joins one audio publisher through the first URL, then the warm-up and
- * measured joiners in batches, each through the next URL in turn.
+ * Joins one audio publisher per server, then the warm-up and measured
+ * joiners. Batches alternate between the servers, and which goes first
+ * alternates too, so load from elsewhere on the machine falls on both.
+ * Each joiner goes through the server's next signaling URL in turn.
  */
-async function measureJoins(options: JoinBenchOptions, urls: string[], token: () => Promise<string>): Promise<JoinRun> {
-  const publisher = await MeetingTestClient.join(urls[0]!, await token(), { publish: ['audio'], subscribe: false });
-  const run: JoinRun = { timings: [], firstRtpMs: [], failures: [] };
+async function measureJoins(options: JoinBenchOptions, targets: Record<Side, JoinTarget>): Promise<JoinRuns> {
+  const runs: JoinRuns = { cluster: emptyRun(), bare: emptyRun() };
+  const publishers: MeetingTestClient[] = [];
   const loopDelay = new LoopDelay();
   try {
+    for (const target of Object.values(targets)) {
+      publishers.push(await MeetingTestClient.join(target.urls[0]!, await target.token(), { publish: ['audio'], subscribe: false }));
+    }
     await sleep(PUBLISHER_SETTLE_MS);
     loopDelay.start();
 
     const total = WARMUP_JOINS + options.joiners;
+    let round = 0;
     for (let first = 0; first < total; first += options.batch) {
       const indexes = Array.from({ length: Math.min(options.batch, total - first) }, (_, offset) => first + offset);
-      const tokens = await Promise.all(indexes.map(() => token()));
-      const outcomes = await Promise.allSettled(indexes.map((index, slot) => timeJoin(urls[index % urls.length]!, tokens[slot]!, JOIN_TIMEOUT_MS)));
-
-      outcomes.forEach((outcome, slot) => {
-        if (indexes[slot]! < WARMUP_JOINS) return;
-        if (outcome.status === 'fulfilled') {
-          run.timings.push(outcome.value);
-          run.firstRtpMs.push(outcome.value.firstRtpMs);
-        } else {
-          run.failures.push((outcome.reason as Error).message);
-          run.firstRtpMs.push(Infinity);
-        }
-      });
+      const order: Side[] = round++ % 2 === 0 ? ['cluster', 'bare'] : ['bare', 'cluster'];
+      for (const side of order) await joinBatch(targets[side], indexes, runs[side]);
     }
-    run.loopDelay = loopDelay.stop();
-    return run;
+    runs.loopDelayMs = loopDelay.stop();
+    return runs;
   } finally {
-    publisher.close();
+    for (const publisher of publishers) publisher.close();
   }
+}
+
+/** Joins one batch at once and records the measured ones; a warm-up join is not recorded. */
+async function joinBatch(target: JoinTarget, indexes: number[], run: JoinRun): Promise<void> {
+  const tokens = await Promise.all(indexes.map(() => target.token()));
+  const outcomes = await Promise.allSettled(indexes.map((index, slot) => timeJoin(target.urls[index % target.urls.length]!, tokens[slot]!, JOIN_TIMEOUT_MS)));
+
+  outcomes.forEach((outcome, slot) => {
+    if (indexes[slot]! < WARMUP_JOINS) return;
+    if (outcome.status === 'fulfilled') {
+      run.timings.push(outcome.value);
+      run.firstRtpMs.push(outcome.value.firstRtpMs);
+    } else {
+      run.failures.push((outcome.reason as Error).message);
+      run.firstRtpMs.push(Infinity);
+    }
+  });
+}
+
+function emptyRun(): JoinRun {
+  return { timings: [], firstRtpMs: [], failures: [] };
 }
 
 /** Returns the p50 of one step over the successful joins. */
@@ -121,7 +116,8 @@ function stepP50(run: JoinRun, step: keyof JoinTiming): number {
   return summarizeLatency(run.timings.map((timing) => timing[step])).p50;
 }
 
-function report(options: JoinBenchOptions, clusterRun: JoinRun, bareRun: JoinRun): BenchResult {
+function report(options: JoinBenchOptions, runs: JoinRuns): BenchResult {
+  const { cluster: clusterRun, bare: bareRun } = runs;
   const cluster = summarizeLatency(clusterRun.firstRtpMs);
   const bare = summarizeLatency(bareRun.firstRtpMs);
   const ratio = cluster.p50 / bare.p50;
@@ -137,13 +133,14 @@ function report(options: JoinBenchOptions, clusterRun: JoinRun, bareRun: JoinRun
   const notes = [
     `Each joiner is a WebRTC client in Node (msc-node on werift, the testkit's client) that joins as a subscriber of a room with one audio publisher (50 packets/s), ` +
       `creates its receive transport, consumes and resumes, and stops at the first decrypted RTP packet; then it leaves. ` +
-      `${options.joiners} measured joins per server in batches of ${options.batch}, after ${WARMUP_JOINS} warm-up joins.`,
+      `${options.joiners} measured joins per server in batches of ${options.batch}, after ${WARMUP_JOINS} warm-up joins. ` +
+      'Both servers run at once and the batches alternate between them, so other load on the machine falls on both sides.',
     `Time starts when join is sent on an open socket.io connection; connecting the socket and signing the token are not counted.`,
     `Cluster: Redis, two signaling nodes (joiners alternate between them), two SFU nodes with one worker each; placement keeps the room on one SFU node, so no pipe is on the path.`,
     `Bare: one Node process with socket.io and one mediasoup worker, router and WebRtcServer, answering the same client events with no Redis, RPC, token or payload checks.`,
     `Median steps, from join sent: cluster ${steps(clusterRun)}; bare ${steps(bareRun)}.`,
     'The clients run in the benchmark process and decrypt DTLS and SRTP in JavaScript, so its event-loop delay on a busy machine is part of both sides\' times: ' +
-      `during the cluster's joins ${formatLoopDelay(clusterRun.loopDelay!)}; during the bare server's ${formatLoopDelay(bareRun.loopDelay!)}.`,
+      `over the measured joins, ${formatLoopDelay(runs.loopDelayMs!)}.`,
   ];
   for (const [side, run] of [['cluster', clusterRun], ['bare', bareRun]] as const) {
     if (run.failures.length > 0) notes.push(`${run.failures.length} ${side} joins failed (counted as infinite time); first: ${run.failures[0]}`);
