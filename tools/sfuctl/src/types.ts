@@ -89,7 +89,10 @@ export interface PlacementDecision {
   roomId: string;
   rule: string;
   epoch: number;
+  /** The nodes placement examined, not every node. */
   candidates: PlacementCandidate[];
+  /** Active nodes when the decision was made; missing for moves and older decisions. */
+  activeNodes?: number;
   nodeId?: string;
   workerIndex?: number;
   peerId?: string;

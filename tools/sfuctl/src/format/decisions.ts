@@ -4,8 +4,9 @@ import { formatTable } from './table';
 
 /**
  * Formats a room's recorded placement decisions, newest first: when, the
- * rule that chose, the chosen node and worker, then each candidate with its
- * load score, or why it was excluded.
+ * rule that chose, the chosen node and worker, how many nodes placement
+ * examined, then each examined node with its load score, or why it was
+ * excluded.
  */
 export function formatDecisions(decisions: PlacementDecision[], palette: Palette): string {
   if (decisions.length === 0) return 'placement decisions: none recorded (they expire a day after the last one)\n';
@@ -22,7 +23,9 @@ export function formatDecisions(decisions: PlacementDecision[], palette: Palette
       [{ header: 'CANDIDATE' }, { header: 'REGION' }, { header: 'HOSTS ROOM' }, { header: 'PEERS', align: 'right' }, { header: 'CONSUMERS', align: 'right' }, { header: 'SCORE', align: 'right' }, { header: 'RESULT' }],
       rows,
     );
-    return `${title}\n${indent(table, '    ')}`;
+    const examined =
+      decision.activeNodes === undefined ? '' : `    examined ${decision.candidates.length} nodes; ${decision.activeNodes} active in the cluster\n`;
+    return `${title}\n${examined}${indent(table, '    ')}`;
   });
   return `placement decisions, newest first\n${blocks.join('')}`;
 }
