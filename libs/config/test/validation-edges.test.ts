@@ -420,3 +420,22 @@ describe('HOST', () => {
     expect(loadWebConfig({ CLUSTER_MODE: 'production', REDIS_URL: 'redis://redis:6379' }).host).toBe('0.0.0.0');
   });
 });
+
+describe('SIGNALING_CONSOLE_ORIGINS', () => {
+  test('defaults to none', () => {
+    expect(loadSignalingConfig(signalingProduction).consoleOrigins).toEqual([]);
+  });
+
+  test('accepts a list of origins', () => {
+    const config = loadSignalingConfig({ ...signalingProduction, SIGNALING_CONSOLE_ORIGINS: 'https://console.example.com, http://10.0.0.4:8080' });
+
+    expect(config.consoleOrigins).toEqual(['https://console.example.com', 'http://10.0.0.4:8080']);
+  });
+
+  test.each(['console.example.com', 'https://console.example.com/', 'https://console.example.com/ops', 'ftp://console.example.com'])('rejects %s', (origin) => {
+    const problems = problemsOf(() => loadSignalingConfig({ ...signalingProduction, SIGNALING_CONSOLE_ORIGINS: origin }));
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SIGNALING_CONSOLE_ORIGINS entry .* is not an origin; write each as scheme:\/\/host\[:port\]/);
+  });
+});

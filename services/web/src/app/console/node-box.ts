@@ -71,8 +71,10 @@ function roomList(rooms: RoomSummary[], selectedRoomId: string | undefined, onRo
   const list = element('ul', 'node-rooms');
   for (const room of rooms) {
     const button = element('button', room.roomId === selectedRoomId ? 'room-link selected' : 'room-link', [
-      t('nodeRoom', { room: room.roomId, peers: String(room.participants) }),
+      element('span', 'room-id', [room.roomId]),
+      element('span', 'room-peers', [t('nodeRoomPeers', { peers: String(room.participants) })]),
     ]);
+    button.title = room.roomId;
     button.type = 'button';
     button.dataset.roomId = room.roomId;
     button.addEventListener('click', () => onRoom(room.roomId));

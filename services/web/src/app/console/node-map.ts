@@ -47,17 +47,16 @@ export function renderNodeMap(container: HTMLElement, snapshot: ClusterSnapshot,
   drawPipeLines(svg, linksBetweenNodes(snapshot.pipes.pipes), centres);
 }
 
-/** Centres box number index of count on an ellipse around the middle of the map, the first one on the left. */
+/**
+ * Centres box number index of count on an ellipse around the middle of the
+ * map, the first one on the left. The radii leave half a box (8 rem wide,
+ * up to 11 rem high) plus a margin to each edge, so every box stays inside.
+ */
 function placeBox(box: HTMLElement, index: number, count: number): HTMLElement {
-  if (count === 1) {
-    box.style.left = '50%';
-    box.style.top = '50%';
-    return box;
-  }
-
   const angle = Math.PI + (2 * Math.PI * index) / count;
-  const verticalRadius = count > 2 ? 28 : 0;
-  box.style.left = `${50 + 36 * Math.cos(angle)}%`;
-  box.style.top = `${50 + verticalRadius * Math.sin(angle)}%`;
+  const cos = count === 1 ? 0 : Math.cos(angle);
+  const sin = count <= 2 ? 0 : Math.sin(angle);
+  box.style.left = `calc(50% + (50% - 9rem) * ${cos.toFixed(4)})`;
+  box.style.top = `calc(50% + (50% - 12rem) * ${sin.toFixed(4)})`;
   return box;
 }

@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from './types';
 /**
  * Renders the opened room into the side panel: its title, state, tree and
  * peer stats, and fills the move target list with the active nodes the
- * room is not on. The panel's buttons are wired once by the page.
+ * room can move to. The panel's buttons are wired once by the page.
  */
 export function renderRoomPanel(roomId: string | undefined, snapshot: ClusterSnapshot): void {
   const panel = document.getElementById('room-panel') as HTMLElement;
@@ -32,9 +32,10 @@ export function renderRoomPanel(roomId: string | undefined, snapshot: ClusterSna
     peerTable(room),
   );
 
-  const hosts = new Set(room.nodes.map((node) => node.nodeId));
+  // A room spread over several nodes can move onto one of them; a room on one node only to another.
+  const onlyHost = room.nodes.length === 1 ? room.nodes[0]?.nodeId : undefined;
   const lost = new Set(snapshot.nodes.lost);
-  fillMoveTargets(snapshot.nodes.nodes.filter((node) => node.state === 'active' && !hosts.has(node.id) && !lost.has(node.id)).map((node) => node.id));
+  fillMoveTargets(snapshot.nodes.nodes.filter((node) => node.state === 'active' && node.id !== onlyHost && !lost.has(node.id)).map((node) => node.id));
 }
 
 /** Refills the move target list, keeping the operator's choice while it is still a target. */

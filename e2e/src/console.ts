@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+
+import type { Page } from 'playwright-core';
+
+import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
+import { signToken } from '@sfu-cluster/protocol';
+import { MeetingTestClient } from '@sfu-cluster/testkit';
+
+import { launchChromium } from './browser';
+import { runScenario, type ScenarioContext } from './scenario';
+
+/** The whole run's deadline; a hung step fails the run instead of hanging it. */
+const RUN_TIMEOUT_MS = 150_000;
+/** Maximum time from a peer's completed join until the console lists it. */
+const NEW_PEER_MS = 2000;
+/** Time the nodes get to sample the pipe's first bitrate; SFU nodes sample every 2 s. */
+const PIPE_BITRATE_MS = 15_000;
+/** Chinese characters (CJK Unified Ideographs). */
+const CJK = /[\u4e00-\u9fff]/;
+
+/**
+ * Three Node WebRTC peers publish audio and video in one room; with
+ * SFU_MAX_PEERS=2 the third lands on the second SFU node, so the room spans
+ * both nodes and a pipe carries media between them. The console must show
+ * both nodes, the pipe and the room, list a fourth peer within 2 s of its
+ * join, and read in English and in Chinese.
+ */
+runScenario('console', RUN_TIMEOUT_MS, async (context) => {
+  const failures = context.failures;
+  const clients: MeetingTestClient[] = [];
+  context.defer(() => clients.forEach((client) => client.close()));
+
+  context.say('starting a local cluster: 2 signaling, 2 SFU (SFU_MAX_PEERS=2), web');
+  const cluster = await context.startCluster({ lifecyclePort: null, env: { SFU_MAX_PEERS: '2' } });
+  const web = cluster.web?.url as string;
+  const signaling = cluster.signaling[0]?.url as string;
+
+  const room = `console-${Date.now()}`;
+  for (const identity of ['alice', 'bob', 'carol']) {
+    const client = await MeetingTestClient.join(signaling, await signToken(LOCAL_JWT_SECRET, { identity, room }), { publish: ['audio', 'video'] });
+    clients.push(client);
+    context.say(`${identity} joined as ${client.peerId} on ${client.answer.nodeId}`);
+  }
+  const nodeIds = [...new Set(clients.map((client) => client.answer.nodeId))].sort();
+  if (nodeIds.length !== 2) throw new Error(`the three peers are on ${nodeIds.join(', ')}; expected both SFU nodes`);
+
+  const browser = await launchChromium();
+  context.defer(() => browser.close());
+  const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  const page = await browserContext.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  context.defer(() => problems.forEach((problem) => context.say(`console page: ${problem}`)));
+
+  const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-operator', room: '*', grants: { admin: true } });
+  await page.goto(`${web}/console?${new URLSearchParams({ token: adminToken, signaling })}`, { timeout: 15_000 });
+  failures.push(...(await checkMap(context, page, nodeIds, room)));
+
+  await page.locator(`.room-link[data-room-id="${room}"]`).first().click({ timeout: 5000 });
+  for (const client of clients) {
+    await page.waitForSelector(`.peer-table tr[data-peer-id="${client.peerId}"]`, { state: 'attached', timeout: 5000 });
+  }
+  context.say('the room panel lists the three peers with their stats');
+
+  failures.push(...(await checkNewPeer(context, page, signaling, room, clients)));
+  await page.screenshot({ path: join(context.artifacts, 'console-en.png'), fullPage: true });
+
+  failures.push(...(await checkChinese(page, join(context.artifacts, 'console-zh-CN.png'))));
+  if (problems.length > 0) failures.push(`the console page reported errors: ${problems.join('; ')}`);
+});
+
+/** Checks that the map shows a box for each node, the room on both, and a pipe line between them whose bitrate rises above 0. */
+async function checkMap(context: ScenarioContext, page: Page, nodeIds: string[], room: string): Promise<string[]> {
+  const failures: string[] = [];
+
+  for (const nodeId of nodeIds) {
+    try {
+      await page.waitForSelector(`.node-box[data-node-id="${nodeId}"] .room-link[data-room-id="${room}"]`, { state: 'visible', timeout: 10_000 });
+    } catch {
+      failures.push(`the console shows no box for node ${nodeId} with room ${room} within 10 s`);
+    }
+  }
+
+  const pipe = `line.pipe-line[data-nodes="${nodeIds.join(' ')}"]`;
+  try {
+    await page.waitForSelector(pipe, { state: 'attached', timeout: 10_000 });
+    await page.waitForFunction((selector) => Number(document.querySelector(selector)?.getAttribute('data-bitrate')) > 0, pipe, { timeout: PIPE_BITRATE_MS });
+    const line = await page.evaluate((selector) => {
+      const element = document.querySelector(selector);
+      return { bitrate: element?.getAttribute('data-bitrate'), width: element?.getAttribute('stroke-width') };
+    }, pipe);
+    context.say(`the console shows both nodes and the pipe between them: ${line.bitrate} bit/s, stroke width ${line.width}`);
+  } catch {
+    failures.push(`the console shows no pipe line between ${nodeIds.join(' and ')} with a bitrate above 0`);
+  }
+  return failures;
+}
+
+/**
+ * Joins one more peer and checks that the room panel lists it within
+ * NEW_PEER_MS of the join's completion. The page records when each render
+ * of the panel happens, so the bound is measured on the page's clock when
+ * the row appeared, not when the test noticed it.
+ */
+async function checkNewPeer(context: ScenarioContext, page: Page, signaling: string, room: string, clients: MeetingTestClient[]): Promise<string[]> {
+  await page.evaluate(() => {
+    const renders: PanelRender[] = [];
+    window.panelRenders = renders;
+    new MutationObserver(() => {
+      const rows = Array.from(document.querySelectorAll<HTMLElement>('.peer-table tr[data-peer-id]'));
+      renders.push({ at: Date.now(), peerIds: rows.map((row) => row.dataset.peerId ?? '') });
+    }).observe(document.getElementById('room-body') as HTMLElement, { childList: true });
+  });
+
+  const dave = await MeetingTestClient.join(signaling, await signToken(LOCAL_JWT_SECRET, { identity: 'dave', room }), { publish: [] });
+  const joinedAt = Date.now();
+  clients.push(dave);
+
+  const row = `.peer-table tr[data-peer-id="${dave.peerId}"]`;
+  const shown = await page.waitForSelector(row, { state: 'attached', timeout: 10_000 }).then(() => true, () => false);
+  const renders = await page.evaluate(() => window.panelRenders ?? []);
+  const first = renders.find((render) => render.peerIds.includes(dave.peerId));
+  if (!shown || !first) return [`the console did not list dave (${dave.peerId}, on ${dave.answer.nodeId}) even 10 s after the join`];
+
+  const shownMs = first.at - joinedAt;
+  context.say(`dave joined as ${dave.peerId} on ${dave.answer.nodeId}; the console listed it ${shownMs} ms after the join completed`);
+  const failures: string[] = [];
+  if (shownMs > NEW_PEER_MS) {
+    const timeline = renders.map((render) => `${render.at - joinedAt} ms: ${render.peerIds.length} peers`).join(', ');
+    context.say(`panel renders after the join: ${timeline}`);
+    context.say(`admin requests around the join (start relative to the join, duration):\n${await adminRequestTimings(page, joinedAt)}`);
+    failures.push(`the console listed dave ${shownMs} ms after the join; the bound is ${NEW_PEER_MS} ms`);
+  }
+
+  const inTree = await page.locator(`.tree-node[data-node-id="${dave.answer.nodeId}"] .tree-peer[data-peer-id="${dave.peerId}"]`).count();
+  if (inTree !== 1) failures.push(`the room tree does not show dave under node ${dave.answer.nodeId}`);
+  return failures;
+}
+
+/** Lists the page's admin API requests from 2 s before since, one line each, for a failure report. */
+async function adminRequestTimings(page: Page, since: number): Promise<string> {
+  const entries = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => entry.name.includes('/api/v1/admin/'))
+      .map((entry) => ({ path: new URL(entry.name).pathname, startedAt: performance.timeOrigin + entry.startTime, durationMs: entry.duration })),
+  );
+  return entries
+    .filter((entry) => entry.startedAt >= since - 2000)
+    .map((entry) => `  ${Math.round(entry.startedAt - since)} ms ${entry.path} ${Math.round(entry.durationMs)} ms`)
+    .join('\n');
+}
+
+/** Switches the console to Chinese, checks that the page title, badges, tree and stats read in Chinese, and saves a screenshot. */
+async function checkChinese(page: Page, screenshotPath: string): Promise<string[]> {
+  const failures: string[] = [];
+
+  await page.locator('#language').click();
+  if ((await page.getAttribute('html', 'lang')) !== 'zh-CN') failures.push('html lang is not zh-CN after the language switch');
+
+  const selectors = ['header h1', '.state-badge', '.node-action', '.map-legend', '#room-title', '.room-summary', '.tree-node > .tree-label', '.peer-table caption', '#move-room', '#forget-token'];
+  for (const selector of selectors) {
+    const texts = await page.locator(selector).allTextContents();
+    if (texts.length === 0) failures.push(`in Chinese, the page has no ${selector}`);
+    for (const text of texts) {
+      if (!CJK.test(text)) failures.push(`in Chinese, ${selector} still reads "${text}"`);
+    }
+  }
+  if ((await page.title()) !== '集群控制台') failures.push(`in Chinese, the page title reads "${await page.title()}"`);
+
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  return failures;
+}
+
+/** One render of the room panel: when, and which peers its stats table listed. */
+interface PanelRender {
+  at: number;
+  peerIds: string[];
+}
+
+declare global {
+  interface Window {
+    panelRenders?: PanelRender[];
+  }
+}
