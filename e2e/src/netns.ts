@@ -17,8 +17,14 @@ const TABLE = 'weak_network';
 export type Direction = 'in' | 'out';
 export type Protocol = 'udp' | 'tcp';
 
-/** Packets an nftables counter saw on the namespace's veth, per protocol and direction (in = towards the browser). */
+/** Packets the nftables counters saw on the namespace's veth, per protocol and direction (in = towards the browser); TCP only on media ports. */
 export type PacketCounts = Record<`${Protocol}_${Direction}_${'dropped' | 'passed'}`, number>;
+
+/** Media ports of the cluster, first to last: the SFU nodes' WebRtcServer and transport ports. */
+export interface PortRange {
+  first: number;
+  last: number;
+}
 
 export interface LossyNamespace {
   name: string;
@@ -26,7 +32,12 @@ export interface LossyNamespace {
   hostAddress: string;
   /** Address of the namespace's end of the veth pair; the browser's only address besides loopback. */
   namespaceAddress: string;
-  dropPercent: number;
+  /**
+   * Installs the nftables table that drops dropPercent of the media packets
+   * in each direction at random: every UDP packet, and TCP packets to and
+   * from mediaPorts (ICE over TCP). Other TCP, the page load and signaling, passes.
+   */
+  dropMedia(dropPercent: number, mediaPorts: PortRange): Promise<void>;
   /** Reads the nftables counters of dropped and passed packets. */
   packetCounts(): Promise<PacketCounts>;
   /** Deletes the namespace, which deletes both ends of the veth pair and the nftables table. */
@@ -35,13 +46,9 @@ export interface LossyNamespace {
 
 /**
  * Creates a network namespace joined to the root namespace by a veth pair,
- * with an nftables table that drops dropPercent of the UDP and TCP packets
- * in each direction at random. Needs root (ip netns, nft).
- * NOTE: the drops sit in the netdev ingress and egress hooks of the
- * namespace's veth. A drop in the inet output hook would make the sender's
- * sendto() fail with EPERM, which a browser sees as a send error, not a loss.
+ * with no loss until dropMedia. Needs root (ip netns, nft).
  */
-export async function createLossyNamespace(dropPercent: number): Promise<LossyNamespace> {
+export async function createLossyNamespace(): Promise<LossyNamespace> {
   const name = `${NAMESPACE_PREFIX}${process.pid}`;
   const hostVeth = `${VETH_PREFIX}${process.pid}h`;
   const namespaceVeth = `${VETH_PREFIX}${process.pid}n`;
@@ -63,8 +70,6 @@ export async function createLossyNamespace(dropPercent: number): Promise<LossyNa
     await ip(['netns', 'exec', name, 'ip', 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceVeth]);
     await ip(['netns', 'exec', name, 'ip', 'link', 'set', namespaceVeth, 'up']);
     await ip(['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
-
-    await runWithInput('ip', ['netns', 'exec', name, 'nft', '-f', '-'], lossRules(namespaceVeth, dropPercent));
   } catch (error) {
     await remove();
     throw error;
@@ -74,7 +79,8 @@ export async function createLossyNamespace(dropPercent: number): Promise<LossyNa
     name,
     hostAddress,
     namespaceAddress,
-    dropPercent,
+    dropMedia: (dropPercent, mediaPorts) =>
+      runWithInput('ip', ['netns', 'exec', name, 'nft', '-f', '-'], lossRules(namespaceVeth, dropPercent, mediaPorts)),
     packetCounts: () => readCounters(name),
     remove,
   };
@@ -109,18 +115,23 @@ export async function removeLeftoverNamespaces(): Promise<string[]> {
 }
 
 /**
- * One counter per protocol, direction and verdict. numgen draws a fresh
- * random number for each packet, so each packet is dropped with the given
- * probability on its own (no bursts), once per direction.
+ * Builds one counter per protocol, direction and verdict. numgen draws a
+ * fresh random number for each packet, so each packet is dropped with the
+ * given probability on its own (no bursts), once per direction.
+ * NOTE: the drops sit in the netdev ingress and egress hooks of the
+ * namespace's veth. A drop in the inet output hook would make the sender's
+ * sendto() fail with EPERM, which a browser handles as a send error, not a loss.
  */
-function lossRules(device: string, dropPercent: number): string {
+function lossRules(device: string, dropPercent: number, mediaPorts: PortRange): string {
   const counters: string[] = [];
   const chains = (['in', 'out'] as const).map((direction) => {
+    const mediaPort = `tcp ${direction === 'in' ? 'sport' : 'dport'} ${mediaPorts.first}-${mediaPorts.last}`;
+    const matches = { udp: 'meta l4proto udp', tcp: mediaPort };
     const rules = (['udp', 'tcp'] as const).flatMap((protocol) => {
       counters.push(`counter ${protocol}_${direction}_dropped {}`, `counter ${protocol}_${direction}_passed {}`);
       return [
-        `meta l4proto ${protocol} numgen random mod 100 < ${dropPercent} counter name ${protocol}_${direction}_dropped drop`,
-        `meta l4proto ${protocol} counter name ${protocol}_${direction}_passed`,
+        `${matches[protocol]} numgen random mod 100 < ${dropPercent} counter name ${protocol}_${direction}_dropped drop`,
+        `${matches[protocol]} counter name ${protocol}_${direction}_passed`,
       ];
     });
     const hook = direction === 'in' ? 'ingress' : 'egress';
