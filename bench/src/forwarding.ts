@@ -17,8 +17,11 @@ export interface ForwardingRun {
   wallSeconds: number;
   p50Ms: number;
   p99Ms: number;
-  /** Latency of the sink groups that the window's latencyGroups names; empty without them. */
-  latencyByGroup: Record<string, { p50Ms: number; p99Ms: number }>;
+  /**
+   * Latency of the sink groups that the window's latencyGroups names, and
+   * relative to the other sinks (see Sinks.relativeLatency); empty without them.
+   */
+  latencyByGroup: Record<string, { p50Ms: number; p99Ms: number; relative: { p50Ms: number; p99Ms: number } }>;
 }
 
 export interface ForwardingWindow {
@@ -58,7 +61,9 @@ export async function measureForwarding(
     sinks.measuring = false;
 
     const cpuSecondsByGroup = Object.fromEntries(readings.map((reading) => [reading.group, reading.cpuSeconds]));
-    const latencyByGroup = Object.fromEntries(Object.entries(window.latencyGroups ?? {}).map(([group, indexes]) => [group, sinks.latency(indexes)]));
+    const latencyByGroup = Object.fromEntries(
+      Object.entries(window.latencyGroups ?? {}).map(([group, indexes]) => [group, { ...sinks.latency(indexes), relative: sinks.relativeLatency(indexes) }]),
+    );
     return {
       forwarded: sinks.received,
       expected: sent * window.subscribers,

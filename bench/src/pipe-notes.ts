@@ -1,12 +1,14 @@
 import type { ForwardingRun } from './forwarding';
 import type { PipeBenchOptions, PipeFigures } from './pipe';
+import { LATENCY_BAR_MS } from './pipe-bars';
 import type { Bar } from './result';
 
 function cpuLine(name: string, run: ForwardingRun): string {
   const groups = run.cpuSecondsByGroup;
   return (
-    `${name} ${run.cpuSeconds.toFixed(2)} s in ${run.wallSeconds.toFixed(1)} s (publishers' node ${groups.origin!.toFixed(2)}, ` +
-    `second node ${groups.second!.toFixed(2)}, Redis ${groups.redis!.toFixed(2)})`
+    `${name} ${run.cpuSeconds.toFixed(2)} s in ${run.wallSeconds.toFixed(1)} s (publishers' node process ${groups.originNode!.toFixed(2)} ` +
+    `and worker ${groups.originWorker!.toFixed(2)}, second node process ${groups.secondNode!.toFixed(2)} and worker ${groups.secondWorker!.toFixed(2)}, ` +
+    `Redis ${groups.redis!.toFixed(2)})`
   );
 }
 
@@ -29,8 +31,10 @@ export function pipeNotes(options: PipeBenchOptions, split: ForwardingRun, basel
       `${packetsPerConsumerSecond.toFixed(0)} packets/s: ${(derived.consumerCores * 1000).toFixed(2)} CPU ms/s. It spreads the control plane and each ` +
       `producer's receive over the consumers. The pipe hop's ${(derived.pipeCoresPerProducer * 1000).toFixed(2)} CPU ms/s per producer is the split run's ` +
       `cores minus the baseline's, over ${shape.publishers} producers.`,
-    `Latency, one way from generator to sink. ${latencyLine('Baseline', baseline)}. ${latencyLine('Split', split)}; the second half is the piped one. ` +
-      `Within the split run, where both halves share the same load, the piped half's p99 is ${derived.pipedMinusLocalP99Ms.toFixed(2)} ms above the local half's.`,
+    `Latency, one way from generator to sink. ${latencyLine('Baseline', baseline)}. ${latencyLine('Split', split)}; the second half is the piped one.`,
+    'Paired latency takes each packet at a sink of the second half and subtracts that packet\'s mean latency at the first half, so delays of ' +
+      `the benchmark process cancel: its p99 is ${derived.pairedP99Ms.toFixed(3)} ms in the split run and ${derived.baselinePairedP99Ms.toFixed(3)} ms ` +
+      'in the baseline, where no pipe is involved. It is a within-run figure, not the bar.',
     `/proc counts CPU in 10 ms ticks, so each run's reading of its 5 processes is off by up to 0.05 s, and the difference of two runs by up to ` +
       `${((0.1 / split.wallSeconds / shape.publishers) * 1000).toFixed(2)} CPU ms/s per producer; the machine's other load may also change between the two runs.`,
     'Latency is measured in the benchmark\'s own Node process, which generates and receives every packet: its p99 mostly shows that ' +
@@ -40,7 +44,14 @@ export function pipeNotes(options: PipeBenchOptions, split: ForwardingRun, basel
     notes.push(
       'Missed CPU: each piped producer adds a pipe consumer on the publishers\' node, which sends every packet once more over the pipe, and on the ' +
         'second node a pipe transport that receives and parses it and a pipe producer that feeds the local consumers. That is about one consumer ' +
-        'and one producer\'s receive, not one consumer alone.',
+        'and one producer\'s receive, not one consumer alone. Each packet also wakes two worker processes instead of one, each for half the consumers.',
+    );
+  }
+  const baselineSpreadMs = Math.abs(baseline.latencyByGroup.piped!.p99Ms - baseline.latencyByGroup.local!.p99Ms);
+  if (baselineSpreadMs > LATENCY_BAR_MS) {
+    notes.push(
+      `The latency bar is finer than this run can resolve: with no pipe, the two halves of the baseline differ by ${baselineSpreadMs.toFixed(2)} ms in p99, ` +
+        'so the added p99 is met or missed by the machine\'s load, not by the pipe.',
     );
   }
   if (!bars[1]!.met) {

@@ -1,18 +1,14 @@
 import { forwardingFigures, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { CPU_BAR, LATENCY_BAR_MS } from './pipe-bars';
 import { pipeNotes } from './pipe-notes';
 import type { Bar, BenchResult } from './result';
-import { measureSfuForwarding, type SfuTarget } from './sfu-target';
+import { childPids, measureSfuForwarding, type SfuTarget } from './sfu-target';
 import type { WorkloadShape } from './workload';
 
 export interface PipeBenchOptions extends ForwardingWindow {
   shape: WorkloadShape;
   log: (line: string) => void;
 }
-
-/** Extra CPU of the pipe hop per piped producer, in consumers' worth of CPU. */
-const CPU_BAR = 1.0;
-/** Milliseconds of one-way p99 latency the pipe hop may add. */
-const LATENCY_BAR_MS = 0.2;
 
 /** Figures derived from the pipe benchmark's two runs. */
 export interface PipeFigures {
@@ -22,13 +18,22 @@ export interface PipeFigures {
   pipeCoresPerProducer: number;
   /** p99 of the subscribers that the split run moves to the second node, in the split run minus in the baseline. */
   addedP99Ms: number;
-  /** p99 of the piped half minus that of the local half, both in the split run, so both under the same load. */
-  pipedMinusLocalP99Ms: number;
+  /** p99 over the piped half's packets of each one's latency minus the same packet's mean latency at the local half, in the split run. */
+  pairedP99Ms: number;
+  /** The same for the same two halves in the baseline, where neither is piped: what that measure reads without a pipe. */
+  baselinePairedP99Ms: number;
 }
 
-/** Returns every process of the two nodes and Redis, by role. */
+/** Returns every process of the two nodes and Redis, each node's process apart from its mediasoup worker. */
 function cpuGroups(target: SfuTarget): Record<string, number[]> {
-  return { origin: target.pids(0), second: target.pids(1), redis: [target.cluster.redis!.process.pid] };
+  const [originPid, secondPid] = [0, 1].map((index) => target.cluster.sfu[index]!.process.pid);
+  return {
+    originNode: [originPid!],
+    originWorker: childPids(originPid!),
+    secondNode: [secondPid!],
+    secondWorker: childPids(secondPid!),
+    redis: [target.cluster.redis!.process.pid],
+  };
 }
 
 function cores(run: ForwardingRun): number {
@@ -63,7 +68,8 @@ function derive(options: PipeBenchOptions, split: ForwardingRun, baseline: Forwa
     consumerCores: (baseline.cpuSeconds / baseline.forwarded) * packetsPerConsumerSecond,
     pipeCoresPerProducer: (cores(split) - cores(baseline)) / options.shape.publishers,
     addedP99Ms: split.latencyByGroup.piped!.p99Ms - baseline.latencyByGroup.piped!.p99Ms,
-    pipedMinusLocalP99Ms: split.latencyByGroup.piped!.p99Ms - split.latencyByGroup.local!.p99Ms,
+    pairedP99Ms: split.latencyByGroup.piped!.relative.p99Ms,
+    baselinePairedP99Ms: baseline.latencyByGroup.piped!.relative.p99Ms,
   };
 }
 
@@ -83,7 +89,7 @@ function report(options: PipeBenchOptions, split: ForwardingRun, baseline: Forwa
       pipeCpuPerProducer: { value: derived.pipeCoresPerProducer * 1000, unit: 'CPU ms/s' },
       addedLatencyP99: { value: derived.addedP99Ms, unit: 'ms' },
       pipedLatencyP99: { value: split.latencyByGroup.piped!.p99Ms, unit: 'ms' },
-      pipedMinusLocalP99: { value: derived.pipedMinusLocalP99Ms, unit: 'ms' },
+      pairedLatencyP99: { value: derived.pairedP99Ms, unit: 'ms' },
       ...forwardingFigures(split),
     },
     baseline: {
@@ -91,6 +97,7 @@ function report(options: PipeBenchOptions, split: ForwardingRun, baseline: Forwa
       figures: {
         consumerCpu: { value: derived.consumerCores * 1000, unit: 'CPU ms/s' },
         latencyP99OfPipedGroup: { value: baseline.latencyByGroup.piped!.p99Ms, unit: 'ms' },
+        pairedLatencyP99: { value: derived.baselinePairedP99Ms, unit: 'ms' },
         ...forwardingFigures(baseline),
       },
     },

@@ -155,6 +155,8 @@ export class Sinks {
   private readonly latenciesMs: number[] = [];
   /** Index of the sink each latency sample came from. */
   private readonly latencySinks: number[] = [];
+  /** Send time of each latency sample's packet, which identifies the packet across sinks. */
+  private readonly latencyPackets: bigint[] = [];
   private seen = 0;
   /** Workload packets per sink since creation, counted or not. */
   private readonly arrivals: number[];
@@ -187,6 +189,34 @@ export class Sinks {
     return { p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
   }
 
+  /**
+   * Returns the quantiles of each latency sample at the sinks at sinkIndexes
+   * minus the mean latency of the same packet at the other sinks. Delays of
+   * this process fall on both sides alike and cancel, so the result is the
+   * delay between the two sets of sinks. Packets seen on one side only are skipped.
+   */
+  relativeLatency(sinkIndexes: number[]): { p50Ms: number; p99Ms: number } {
+    const inside = new Set(sinkIndexes);
+    const outside = new Map<bigint, { totalMs: number; count: number }>();
+    this.latenciesMs.forEach((latencyMs, sample) => {
+      if (inside.has(this.latencySinks[sample]!)) return;
+      const packet = this.latencyPackets[sample]!;
+      const entry = outside.get(packet) ?? { totalMs: 0, count: 0 };
+      entry.totalMs += latencyMs;
+      entry.count += 1;
+      outside.set(packet, entry);
+    });
+
+    const differences: number[] = [];
+    this.latenciesMs.forEach((latencyMs, sample) => {
+      if (!inside.has(this.latencySinks[sample]!)) return;
+      const entry = outside.get(this.latencyPackets[sample]!);
+      if (entry !== undefined) differences.push(latencyMs - entry.totalMs / entry.count);
+    });
+    differences.sort((a, b) => a - b);
+    return { p50Ms: quantile(differences, 0.5), p99Ms: quantile(differences, 0.99) };
+  }
+
   close(): void {
     for (const socket of this.sockets) socket.close();
   }
@@ -201,17 +231,20 @@ export class Sinks {
     if (!this.measuring) return;
 
     this.received += 1;
-    const latencyMs = Number(process.hrtime.bigint() - tail.readBigUInt64BE(MARKER.length)) / 1e6;
+    const sentAt = tail.readBigUInt64BE(MARKER.length);
+    const latencyMs = Number(process.hrtime.bigint() - sentAt) / 1e6;
     this.seen += 1;
     if (this.latenciesMs.length < LATENCY_SAMPLES) {
       this.latenciesMs.push(latencyMs);
       this.latencySinks.push(index);
+      this.latencyPackets.push(sentAt);
       return;
     }
     const slot = Math.floor(Math.random() * this.seen);
     if (slot < LATENCY_SAMPLES) {
       this.latenciesMs[slot] = latencyMs;
       this.latencySinks[slot] = index;
+      this.latencyPackets[slot] = sentAt;
     }
   }
 }
