@@ -66,6 +66,9 @@ runScenario('meeting', RUN_TIMEOUT_MS, async (context) => {
   const nodes = new Set(participants.map((participant) => participant.nodeId));
   if (nodes.size < 2) failures.push(`every participant is on ${[...nodes].join(', ')}; expected both SFU nodes`);
   const first = participants[0] as Participant;
+  // Artifacts keep each participant's join number after others leave: grid-3-moved.png is User 3's.
+  const joined = [...participants];
+  const numberOf = (participant: Participant): number => joined.indexOf(participant) + 1;
   const firefoxParticipant = participants[FIREFOX_INDEX] as Participant;
   if (firefoxParticipant.nodeId === first.nodeId) failures.push(`${firefoxParticipant.name} (Firefox) landed on ${first.nodeId} with ${first.name}; expected the second SFU node`);
 
@@ -82,22 +85,23 @@ runScenario('meeting', RUN_TIMEOUT_MS, async (context) => {
     if (toggleFailures.length === 0) context.say(`${owner.name} (${owner.browser}) turned the camera off and on: frames stopped, then grew, in every other page`);
   }
 
-  failures.push(...(await checkLeave(context, participants)));
+  failures.push(...(await checkLeave(context, participants, participants[1] as Participant)));
   for (const participant of [first, firefoxParticipant]) {
-    const index = participants.indexOf(participant) + 1;
-    failures.push(...(await checkLanguageSwitch(participant.page, join(context.artifacts, `grid-${index}-zh-CN.png`))).map((failure) => `${participant.name} (${participant.browser}): ${failure}`));
+    const screenshot = join(context.artifacts, `grid-${numberOf(participant)}-zh-CN.png`);
+    const languageFailures = await checkLanguageSwitch(participant.page, screenshot);
+    failures.push(...languageFailures.map((failure) => `${participant.name} (${participant.browser}): ${failure}`));
   }
 
-  // Keep one participant on each node, then move the room onto the first one's node: Firefox migrates there and the first stays.
-  for (const participant of participants.filter((entry) => entry !== first && entry !== firefoxParticipant)) {
-    await leave(participants, participant);
-  }
+  // The first one leaves too, so the first node is empty: the room moves there and both remaining participants, Firefox among them, migrate.
+  const fromNodeId = firefoxParticipant.nodeId;
+  await leave(participants, first);
   const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-admin', room, grants: { admin: true } });
   const move = await checkRoomMove(cluster, adminToken, room, participants, first.nodeId);
   failures.push(...move.failures);
-  if (move.mediaMs !== undefined) context.say(`room moved to ${move.toNodeId}: video on the new node in every page after ${move.mediaMs} ms`);
-  await first.page.screenshot({ path: join(context.artifacts, 'grid-1-moved.png'), fullPage: true });
-  await firefoxParticipant.page.screenshot({ path: join(context.artifacts, `grid-${FIREFOX_INDEX + 1}-moved.png`), fullPage: true });
+  if (move.mediaMs !== undefined) context.say(`room moved from ${fromNodeId} to ${move.toNodeId}: video on the new node in every page after ${move.mediaMs} ms`);
+  for (const participant of participants) {
+    await participant.page.screenshot({ path: join(context.artifacts, `grid-${numberOf(participant)}-moved.png`), fullPage: true });
+  }
 });
 
 /** Returns the browser's name and version as "firefox 140.12.0" (puppeteer reports "firefox/140.12.0"). */
@@ -105,10 +109,9 @@ async function firefoxVersion(firefox: FirefoxBrowser): Promise<string> {
   return (await firefox.version()).replace('/', ' ');
 }
 
-/** The last participant leaves; every other grid must drop its tile within LEAVE_TILE_MS. */
-async function checkLeave(context: ScenarioContext, participants: Participant[]): Promise<string[]> {
-  const leaving = participants.at(-1) as Participant;
-  const others = participants.slice(0, -1);
+/** One participant leaves; every other grid must drop its tile within LEAVE_TILE_MS. */
+async function checkLeave(context: ScenarioContext, participants: Participant[], leaving: Participant): Promise<string[]> {
+  const others = participants.filter((participant) => participant !== leaving);
   const failures: string[] = [];
 
   const leftAt = Date.now();
@@ -125,7 +128,7 @@ async function checkLeave(context: ScenarioContext, participants: Participant[])
     }),
   );
   context.say(`${leaving.name} left; tile removed after ${times.map((ms) => (ms === undefined ? 'never' : `${ms} ms`)).join(', ')}`);
-  participants.pop();
+  participants.splice(participants.indexOf(leaving), 1);
   return failures;
 }
 

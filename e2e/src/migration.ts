@@ -45,16 +45,21 @@ export async function checkRoomMove(
 
   const failures: string[] = [];
   const deadline = movedAt + MOVE_MEDIA_MS;
+  let waitingFor: string | undefined = 'the first check';
   while (Date.now() < deadline) {
-    if (await allOnNodeWithVideo(participants, toNodeId)) break;
+    waitingFor = await firstNotMoved(participants, toNodeId);
+    if (waitingFor === undefined) break;
     failures.push(...(await missingTiles(participants)));
     if (failures.length > 0) return { failures, toNodeId };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   const mediaMs = Date.now() - movedAt;
-  if (Date.now() >= deadline && !(await allOnNodeWithVideo(participants, toNodeId))) {
-    failures.push(`after moving to ${toNodeId}, video did not flow on the new node within ${MOVE_MEDIA_MS} ms`);
+  if (waitingFor !== undefined) waitingFor = await firstNotMoved(participants, toNodeId);
+  if (waitingFor !== undefined) {
+    const lateMs = await waitForLateMove(participants, toNodeId, movedAt);
+    const late = lateMs === undefined ? `and not after ${LATE_MOVE_MS} ms either` : `but after ${lateMs} ms`;
+    failures.push(`after moving to ${toNodeId}, video did not flow on the new node within ${MOVE_MEDIA_MS} ms (${waitingFor}), ${late}`);
   }
   failures.push(...(await checkOldMediaClosed(participants)));
   return { failures, mediaMs, toNodeId };
@@ -104,17 +109,32 @@ async function waitForNodePeers(signaling: string, adminToken: string, nodeId: s
   return peers;
 }
 
-async function allOnNodeWithVideo(participants: Participant[], nodeId: string): Promise<boolean> {
+/** How long a failed move is still watched, from the move request, so the failure says whether media came late or never. */
+const LATE_MOVE_MS = 20_000;
+
+/** Polls until every participant decodes video on the new node; returns the time since movedAt, or undefined after LATE_MOVE_MS. */
+async function waitForLateMove(participants: Participant[], nodeId: string, movedAt: number): Promise<number | undefined> {
+  while (Date.now() < movedAt + LATE_MOVE_MS) {
+    if ((await firstNotMoved(participants, nodeId)) === undefined) return Date.now() - movedAt;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+/** Returns the first participant not yet on the node or not decoding video from everyone there, as a sentence; undefined when all are. */
+async function firstNotMoved(participants: Participant[], nodeId: string): Promise<string | undefined> {
   for (const participant of participants) {
     const current = await participant.page.evaluate(() => window.meetingRoom?.nodeId);
-    if (current !== nodeId) return false;
+    if (current !== nodeId) return `${participant.name} (${participant.browser}) is still on ${current}`;
 
     const stats = await pageStats(participant.page);
     for (const other of participants) {
-      if (other !== participant && receivedFrom(stats, other.peerId).videoFrames === 0) return false;
+      if (other !== participant && receivedFrom(stats, other.peerId).videoFrames === 0) {
+        return `${participant.name} (${participant.browser}) decodes no video from ${other.name} on ${nodeId}`;
+      }
     }
   }
-  return true;
+  return undefined;
 }
 
 /** A moved peer keeps its tile: make-before-break must not drop it, even for a moment. */
