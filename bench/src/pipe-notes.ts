@@ -33,8 +33,9 @@ export function pipeNotes(options: PipeBenchOptions, split: ForwardingRun, basel
       `cores minus the baseline's, over ${shape.publishers} producers.`,
     `Latency, one way from generator to sink. ${latencyLine('Baseline', baseline)}. ${latencyLine('Split', split)}; the second half is the piped one.`,
     'Paired latency takes each packet at a sink of the second half and subtracts that packet\'s mean latency at the first half, so delays of ' +
-      `the benchmark process cancel: its p99 is ${derived.pairedP99Ms.toFixed(3)} ms in the split run and ${derived.baselinePairedP99Ms.toFixed(3)} ms ` +
-      'in the baseline, where no pipe is involved. It is a within-run figure, not the bar.',
+      `the benchmark process mostly cancel. Split run: p50 ${split.latencyByGroup.piped!.relative.p50Ms.toFixed(3)} ms, p99 ${derived.pairedP99Ms.toFixed(3)} ms; ` +
+      `baseline, where no pipe is involved: p50 ${baseline.latencyByGroup.piped!.relative.p50Ms.toFixed(3)} ms, p99 ${derived.baselinePairedP99Ms.toFixed(3)} ms. ` +
+      'It is a within-run figure, not the bar.',
     `/proc counts CPU in 10 ms ticks, so each run's reading of its 5 processes is off by up to 0.05 s, and the difference of two runs by up to ` +
       `${((0.1 / split.wallSeconds / shape.publishers) * 1000).toFixed(2)} CPU ms/s per producer; the machine's other load may also change between the two runs.`,
     'Latency is measured in the benchmark\'s own Node process, which generates and receives every packet: its p99 mostly shows that ' +

@@ -41,10 +41,11 @@ function cores(run: ForwardingRun): number {
 }
 
 /**
- * The extra CPU and latency of piping producers between SFU nodes. Both
- * runs start Redis and two SFU nodes, with the publishers on the first.
- * The baseline puts every subscriber there too. The split run moves the
- * second half of them to the second node, so each producer is piped once.
+ * Measures the extra CPU and latency of piping producers between SFU
+ * nodes. Both runs start Redis and two SFU nodes, with the publishers on
+ * the first. The baseline puts every subscriber there too. The split run
+ * moves the second half of them to the second node, so each producer is
+ * piped once.
  */
 export async function runPipeBench(options: PipeBenchOptions): Promise<BenchResult> {
   if (options.subscribers < 2) throw new Error(`invalid --subscribers ${options.subscribers} for pipe: it splits subscribers over two nodes, so use 2 or more`);

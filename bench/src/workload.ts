@@ -191,9 +191,10 @@ export class Sinks {
 
   /**
    * Returns the quantiles of each latency sample at the sinks at sinkIndexes
-   * minus the mean latency of the same packet at the other sinks. Delays of
-   * this process fall on both sides alike and cancel, so the result is the
-   * delay between the two sets of sinks. Packets seen on one side only are skipped.
+   * minus the mean latency of the same packet at the other sinks. A delay of
+   * this process that holds a packet for both sets alike cancels out, so
+   * the result is closer to the delay between the two sets of sinks.
+   * Packets seen on one side only are skipped.
    */
   relativeLatency(sinkIndexes: number[]): { p50Ms: number; p99Ms: number } {
     const inside = new Set(sinkIndexes);
