@@ -91,34 +91,53 @@ export async function runPlacementBench(options: PlacementBenchOptions): Promise
   }
 }
 
-/** Keeps node records alive as SFU nodes do: every node's heartbeat() once a second. */
+/** Heartbeat phases per second: each node beats in one of them, as SFU nodes started at different times do. */
+const HEARTBEAT_PHASES = 20;
+
+/** Keeps node records alive as SFU nodes do: every node's heartbeat() once a second, spread over the second. */
 class NodeHeartbeats {
   /** Nodes 0 to live - 1 send heartbeats. */
   live = 0;
   errors = 0;
   private timer?: NodeJS.Timeout;
+  private phase = 0;
   private inFlight = false;
 
   constructor(private readonly registry: Registry) {}
 
   /** Writes the records of the live nodes, all at once. */
   async beat(): Promise<void> {
-    const now = Date.now();
-    await Promise.all(Array.from({ length: this.live }, (_, index) => this.registry.nodes.heartbeat(nodeRecord(index, now))));
+    await this.beatPhase(undefined);
   }
 
+  /**
+   * Beats one phase of the nodes every 1000 / HEARTBEAT_PHASES ms. A burst
+   * of all 1,000 beats at once would stall this process's event loop, which
+   * also runs the measured clients, for tens of milliseconds each second.
+   */
   start(): void {
     this.timer = setInterval(() => {
       if (this.inFlight) return;
       this.inFlight = true;
-      this.beat()
+      this.phase = (this.phase + 1) % HEARTBEAT_PHASES;
+      this.beatPhase(this.phase)
         .catch(() => (this.errors += 1))
         .finally(() => (this.inFlight = false));
-    }, 1000);
+    }, 1000 / HEARTBEAT_PHASES);
   }
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** Writes the records of the live nodes in phase, or of all live nodes when phase is undefined. */
+  private async beatPhase(phase: number | undefined): Promise<void> {
+    const now = Date.now();
+    const beats: Promise<unknown>[] = [];
+    for (let index = 0; index < this.live; index += 1) {
+      if (phase === undefined || index % HEARTBEAT_PHASES === phase) beats.push(this.registry.nodes.heartbeat(nodeRecord(index, now)));
+    }
+    await Promise.all(beats);
   }
 }
 
@@ -275,7 +294,7 @@ function report(options: PlacementBenchOptions, { measured, single, noop, seedSe
     'Each placement examines the nodes hosting the room, and only when none of them fits, the first few live active nodes of the ' +
       'region\'s and then the global by-load zset; the decision lists those nodes only, so its cost does not grow with the node count.',
     'Latency is per place() call from the client: one EVALSHA of the script. The no-op figures are redis-benchmark\'s own.',
-    `All ${options.nodes} nodes sent heartbeat() once a second during the run, as live SFU nodes do; heartbeat errors: ${heartbeatErrors}.`,
+    `All ${options.nodes} nodes sent heartbeat() once a second during the run, as live SFU nodes do, spread over ${HEARTBEAT_PHASES} phases of the second; heartbeat errors: ${heartbeatErrors}.`,
   ];
   if (measured.rejected > 0) notes.push(`${measured.rejected} placements were rejected.`);
   if (!bars.every((bar) => bar.met)) {

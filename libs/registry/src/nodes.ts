@@ -70,7 +70,21 @@ export class NodeRegistry {
     assertNodeRecord(record);
 
     const keys = [this.keys.node(record.id), this.keys.nodes];
-    const args = [JSON.stringify(record), NODE_TTL_MS, record.id, this.keys.prefix, now];
+    const { load, capacity } = record;
+    const args = [
+      JSON.stringify(record),
+      NODE_TTL_MS,
+      record.id,
+      this.keys.prefix,
+      now,
+      record.region,
+      record.state,
+      load.peers,
+      load.consumers,
+      load.cpu,
+      capacity.maxPeers,
+      capacity.maxConsumers,
+    ];
     const stored = await runScript(this.redis, heartbeatScript, keys, args);
 
     return parseNodeRecord(stored as string);
@@ -157,6 +171,16 @@ function assertNodeRecord(record: NodeRecord): void {
     if (!Number.isFinite(value) || value < 0) {
       throw new TypeError(`invalid capacity.${limit} ${value} for node ${record.id}: use a number of 0 or more`);
     }
+  }
+  // The heartbeat script computes the load score from these, so a missing one must fail here, not in Lua.
+  for (const figure of ['peers', 'consumers', 'cpu'] as const) {
+    const value = record.load[figure];
+    if (!Number.isFinite(value) || value < 0) {
+      throw new TypeError(`invalid load.${figure} ${value} for node ${record.id}: use a number of 0 or more`);
+    }
+  }
+  if (typeof record.region !== 'string') {
+    throw new TypeError(`invalid region ${String(record.region)} for node ${record.id}: use a string`);
   }
   if (record.load.workerPeers.length !== record.workers) {
     throw new TypeError(

@@ -93,4 +93,12 @@ describe('NodeRegistry', () => {
 
     await expect(harness.registry.nodes.heartbeat(record)).rejects.toThrow(TypeError);
   });
+
+  test('heartbeat() rejects a record without a load figure', async () => {
+    const record = nodeRecord('no-cpu');
+    delete (record.load as Partial<typeof record.load>).cpu;
+
+    await expect(harness.registry.nodes.heartbeat(record)).rejects.toThrow(TypeError);
+    expect(await harness.registry.nodes.get('no-cpu')).toBeUndefined();
+  });
 });

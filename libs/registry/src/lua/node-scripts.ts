@@ -7,29 +7,44 @@ import { NODE_LOAD_LUA } from './node-load';
  * earlier survives the heartbeat, because an operator's drain must hold
  * even while the node still reports itself active.
  *
- * KEYS: node record, node index. ARGV: record JSON, TTL ms, node id,
- *   registry prefix, now ms.
+ * The caller passes the fields the score needs next to the JSON, so that
+ * the common beat decodes no JSON: a thousand nodes beat every second.
+ * The stored record is searched for the draining state as written by
+ * JSON.stringify and by cjson, neither of which puts spaces in it.
+ *
+ * KEYS: node record, node index. ARGV: 1 record JSON, 2 TTL ms, 3 node id,
+ *   4 registry prefix, 5 now ms, 6 region, 7 state, 8 load peers,
+ *   9 load consumers, 10 load CPU, 11 max peers, 12 max consumers.
  */
 export const heartbeatScript: LuaScript = {
   name: 'sfuRegistryHeartbeat',
   lua: `
 local prefix = ARGV[4]
 ${NODE_LOAD_LUA}
-local record = ARGV[1]
-local node = cjson.decode(record)
+local record, node_id, region = ARGV[1], ARGV[3], ARGV[6]
+local node = {
+  id = node_id, region = region, state = ARGV[7],
+  load = { peers = tonumber(ARGV[8]), consumers = tonumber(ARGV[9]), cpu = tonumber(ARGV[10]) },
+  capacity = { maxPeers = tonumber(ARGV[11]), maxConsumers = tonumber(ARGV[12]) },
+}
+
 local stored = redis.call('GET', KEYS[1])
-if stored then
-  local previous = cjson.decode(stored)
-  if previous.state == 'draining' then
-    node.state = 'draining'
-    record = cjson.encode(node)
-  end
-  if previous.region ~= node.region then unindex_node(node.id, previous.region) end
+if stored and node.state ~= 'draining' and string.find(stored, '"state":"draining"', 1, true) then
+  local next = cjson.decode(record)
+  next.state = 'draining'
+  record = cjson.encode(next)
+  node.state = 'draining'
 end
 
 redis.call('SET', KEYS[1], record, 'PX', ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-redis.call('SADD', regions_key, node.region)
+redis.call('SADD', KEYS[2], node_id)
+if node.state == 'active' and not redis.call('ZSCORE', by_load_in_region_key(region), node_id) then
+  -- New to this region's zset: the node is new, back from a drain, or moved from another region.
+  for _, other in ipairs(redis.call('SMEMBERS', regions_key)) do
+    if other ~= region then redis.call('ZREM', by_load_in_region_key(other), node_id) end
+  end
+end
+redis.call('SADD', regions_key, region)
 refresh_node_index(node, tonumber(ARGV[5]))
 return record
 `,
