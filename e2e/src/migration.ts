@@ -11,10 +11,10 @@ const OLD_MEDIA_CLOSE_MS = 5000;
 /**
  * Moves the room to the SFU node toNodeId through the admin API. Each client
  * on another node gets reconnectMedia with migrate: true and builds its media
- * there before it drops the old; a client already on toNodeId stays. Checks
- * that every page reports the new node and decodes video from every other
- * one there within MOVE_MEDIA_MS, and that no tile disappeared meanwhile.
- * Returns the failures and the time media took.
+ * there before it drops the old. A client already on toNodeId stays.
+ * Checks that every page reports the new node and decodes video from every
+ * other one there within MOVE_MEDIA_MS, and that no tile disappeared
+ * meanwhile. Returns the failures and the time media took.
  */
 export async function checkRoomMove(
   cluster: LocalCluster,
@@ -109,7 +109,7 @@ async function waitForNodePeers(signaling: string, adminToken: string, nodeId: s
   return peers;
 }
 
-/** How long a failed move is still watched, from the move request, so the failure says whether media came late or never. */
+/** How long a failed move is still watched, from the move request, so the failure reports whether media came late or never. */
 const LATE_MOVE_MS = 20_000;
 
 /** Polls until every participant decodes video on the new node; returns the time since movedAt, or undefined after LATE_MOVE_MS. */
