@@ -9,7 +9,7 @@ const execFileAsync = promisify(execFile);
 const NAMESPACE_PREFIX = 'sfuweak-';
 /** Veth names are at most 15 characters: `sfuw<pid>h` in the root namespace, `sfuw<pid>n` inside. */
 const VETH_PREFIX = 'sfuw';
-/** The veth pairs take /30 subnets of 10.231.0.0/16, a private range on no other interface of this machine. */
+/** The veth pairs take /30 subnets of the private 10.231.0.0/16; freeSubnet skips one that an interface already has. */
 const SUBNET_PREFIX = '10.231';
 /** nftables table inside the namespace; a netdev table, so drops happen on the wire side of the veth. */
 const TABLE = 'weak_network';
@@ -151,7 +151,7 @@ async function readCounters(namespace: string): Promise<PacketCounts> {
   return counts as PacketCounts;
 }
 
-/** Picks a 10.231.N.0/30 whose addresses no interface holds yet; N starts from the pid so parallel runs rarely probe the same one. */
+/** Picks a 10.231.N.0/30 that no interface has an address in. N starts from the pid, so parallel runs rarely probe the same one. */
 async function freeSubnet(): Promise<string> {
   const addresses = await ip(['-4', '-o', 'addr', 'show']);
   for (let step = 0; step < 256; step++) {

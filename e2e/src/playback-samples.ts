@@ -21,10 +21,10 @@ export function streamsOf(samples: RtpSample[], type: RtpEntry['type']): Map<str
  * Maximum time between two decoded frames of a received video, in ms.
  * Between two samples that saw frames decoded, Chromium's inter-frame delay
  * sums (Σd and Σd², over those frames) bound the longest delay d_max:
- * Σd²/Σd ≤ d_max ≤ √Σd². Chromium takes these delays at decode time, so a
- * page whose script runs late still measures them exactly; with samples
- * 200 ms apart one delay over 2 s makes both bounds close to it. A stream
- * whose last frame is older than its last sample adds that age too.
+ * Σd²/Σd ≤ d_max ≤ √Σd². Chromium takes these delays at decode time, so
+ * they stay exact when the page's script runs late. With samples 200 ms
+ * apart, one delay over 2 s brings both bounds close to it. A stream whose
+ * last frame is older than its last sample adds that age too.
  */
 export function longestFrameGap(readings: StreamReadings): { lowerMs: number; upperMs: number } {
   let lowerMs = 0;

@@ -38,7 +38,7 @@ const RTP_FIELDS: Record<RtpEntry['type'], string[]> = {
 /**
  * Makes the page's RTCPeerConnections reachable from page scripts as
  * window.weakNetworkPeerConnections. The meeting page keeps them inside the
- * client SDK, so this asks Chromium's DevTools protocol for every object
+ * client SDK, so this queries Chromium's DevTools protocol for every object
  * whose prototype is RTCPeerConnection.prototype (Runtime.queryObjects).
  * Call it after the page has published and subscribed: a connection made
  * later is not in the list. Returns how many open connections it found.
@@ -63,8 +63,8 @@ export async function exposePeerConnections(browser: Browser, participant: Parti
 
 /**
  * Samples the RTP entries of the connections exposePeerConnections found,
- * every intervalMs for durationMs, then on until each received video has
- * decoded a frame after durationMs or extraMs more have passed, so a freeze
+ * every intervalMs for durationMs. It goes on until each received video has
+ * decoded a frame after durationMs, or for extraMs at most, so a freeze
  * still running at the end is measured too. The loop runs inside the page,
  * so an interval does not carry a DevTools round trip.
  */
@@ -112,7 +112,7 @@ export async function sampleRtp(participant: Participant, durationMs: number, in
           const allDecoded = videos.every((video) => (video.counters.framesDecoded ?? 0) > (framesAtEnd.get(video.id) ?? 0));
           if (allDecoded || elapsed >= durationMs + extraMs) break;
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, samples.length * intervalMs - (performance.now() - startedAt))));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (performance.now() - startedAt - elapsed))));
       }
       return samples;
     },

@@ -23,7 +23,7 @@ const MIN_UDP_PACKETS = 1000;
 const WINDOW_MS = 20_000;
 /** Time between two stats samples inside each page. */
 const SAMPLE_MS = 200;
-/** A video freezes when no new frame is decoded for longer than this; audio stops when its bytes stop for as long. */
+/** A video freezes when no new frame is decoded for longer than this, and audio stops when no packet arrives for as long. */
 const MAX_GAP_MS = 2000;
 /** Time the sampling goes on after the window, waiting for each video's next frame, so a freeze at the end is measured too. */
 const TRAILING_FRAME_MS = 5000;
@@ -110,8 +110,8 @@ function checkDropRate(context: ScenarioContext, counts: PacketCounts): void {
       const total = dropped + counts[`${protocol}_${direction}_passed`];
       const rate = total > 0 ? (100 * dropped) / total : 0;
       const towards = direction === 'in' ? 'to the lossy browser' : 'from the lossy browser';
-      const what = protocol === 'udp' ? 'UDP' : 'TCP on media ports';
-      context.say(`nftables ${what} ${towards}: dropped ${dropped} of ${total} packets (${rate.toFixed(1)}%)`);
+      const label = protocol === 'udp' ? 'UDP' : 'TCP on media ports';
+      context.say(`nftables ${label} ${towards}: dropped ${dropped} of ${total} packets (${rate.toFixed(1)}%)`);
 
       if (protocol !== 'udp') continue;
       if (total < MIN_UDP_PACKETS) {
