@@ -129,7 +129,7 @@ export class NodeRegistry {
     return expired;
   }
 
-  /** Deletes a node's record, its reservations and its index entries; for a clean exit or after recovery. */
+  /** Deletes a node's record, its reservations and its index entries, for a clean exit or after recovery. */
   async remove(nodeId: string): Promise<void> {
     assertId('node id', nodeId);
 

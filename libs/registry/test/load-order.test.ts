@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { PlacementRequest } from '../src/placement';
+import type { PlacementRequest, PlacementResult } from '../src/placement';
 import type { Registry } from '../src/registry';
 import { countByNode, nodeRecord, startTestRegistry, type TestRegistry } from './helpers';
 
@@ -16,6 +16,10 @@ afterAll(async () => {
 
 function join(roomId: string, peerId: string, extra: Partial<PlacementRequest> = {}): PlacementRequest {
   return { roomId, peerId, reservationId: randomUUID(), cost: { peers: 1, consumers: 0 }, ...extra };
+}
+
+function placedNode(result: PlacementResult): string | undefined {
+  return result.placed ? result.nodeId : undefined;
 }
 
 async function byLoad(registry: Registry, region?: string): Promise<string[]> {
@@ -61,8 +65,8 @@ describe('by-load zsets', () => {
     const first = await registry.placement.place(join('room-1', 'p1'));
     const second = await registry.placement.place(join('room-2', 'p2'));
 
-    expect(first.placed && first.nodeId).toBe('a');
-    expect(second.placed && second.nodeId).toBe('b');
+    expect(placedNode(first)).toBe('a');
+    expect(placedNode(second)).toBe('b');
     expect(await scoreOf(registry, 'a')).toBeCloseTo(0.1);
     expect(await scoreOf(registry, 'b')).toBeCloseTo(0.1);
   });
@@ -77,7 +81,7 @@ describe('by-load zsets', () => {
         (callers[index % callers.length] as Registry).placement.place(join(`room-${index}`, `peer-${index}`)),
       ),
     );
-    const counts = countByNode(results.map((result) => (result.placed ? result.nodeId : undefined)));
+    const counts = countByNode(results.map(placedNode));
 
     expect([...counts.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
     for (const count of counts.values()) expect(count).toBe(10);
@@ -137,7 +141,7 @@ describe('by-load zsets', () => {
 
     expect(whileDraining).toEqual({ all: ['b'], eu: ['b'] });
     expect(afterBeat).toEqual(['b']);
-    expect(placed.placed && placed.nodeId).toBe('b');
+    expect(placedNode(placed)).toBe('b');
     expect(placed.decision.candidates.find((entry) => entry.nodeId === 'a')?.excluded).toBe('draining');
     expect(await byLoad(registry)).toEqual(['a', 'b']);
     expect(await harness.redis.zcard(registry.keys.drainingNodes)).toBe(0);
@@ -154,7 +158,7 @@ describe('by-load zsets', () => {
 
     const result = await registry.placement.place(join('room', 'peer', { region: 'eu' }));
 
-    expect(result.placed && result.nodeId).toBe('live');
+    expect(placedNode(result)).toBe('live');
     expect(result.decision.candidates.filter((entry) => entry.excluded === 'expired')).toHaveLength(5);
     expect(await byLoad(registry)).toEqual(['live']);
     expect(await byLoad(registry, 'eu')).toEqual(['live']);
@@ -189,11 +193,11 @@ describe('bounded placement', () => {
     const joined = await registry.placement.place(join('room', 'second', { region: 'us' }));
 
     // The least loaded node is node-39 (us); the least loaded of eu is node-38.
-    expect(result.placed && result.nodeId).toBe('node-38');
+    expect(placedNode(result)).toBe('node-38');
     expect(result.decision.rule).toBe('region');
     expect(result.decision.candidates.map((entry) => entry.nodeId)).toEqual(['node-38', 'node-36', 'node-34', 'node-32']);
     expect(result.decision.activeNodes).toBe(40);
-    expect(joined.placed && joined.nodeId).toBe('node-38');
+    expect(placedNode(joined)).toBe('node-38');
     expect(joined.decision.rule).toBe('room-affinity');
     expect(joined.decision.candidates.map((entry) => entry.nodeId)).toEqual(['node-38']);
   });
@@ -207,7 +211,7 @@ describe('bounded placement', () => {
 
     const result = await registry.placement.place(join('room', 'peer', { region: 'eu' }));
 
-    expect(result.placed && result.nodeId).toBe('us-0');
+    expect(placedNode(result)).toBe('us-0');
     expect(result.decision.rule).toBe('lowest-load');
     expect(result.decision.candidates.map((entry) => [entry.nodeId, entry.excluded])).toEqual([
       ['eu-full', 'full'],
@@ -223,7 +227,7 @@ describe('bounded placement', () => {
 
     const result = await registry.placement.place(join('room', 'peer', { region: 'eu' }));
 
-    expect(result.placed && result.nodeId).toBe('eu-busy');
+    expect(placedNode(result)).toBe('eu-busy');
     expect(result.decision.rule).toBe('region');
   });
 });

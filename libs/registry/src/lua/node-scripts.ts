@@ -51,7 +51,7 @@ return record
 };
 
 /**
- * Sets the state of a live node record and keeps its TTL; a draining node
+ * Sets the state of a live node record and keeps its TTL. A draining node
  * leaves the by-load zsets in the same step, so no later placement can
  * pick it. Returns the new record, or false when the record has expired.
  *

@@ -14,11 +14,12 @@ import { NODE_LOAD_LUA } from './node-load';
  *   12 candidates per by-load zset.
  *
  * The script examines a bounded set of nodes, so its cost does not grow
- * with the node count, in stages that run only while no examined node
- * fits: the nodes hosting the room; then the first live active nodes of
- * the requested region's by-load zset (up to ARGV 12); then as many of the
- * global one, and up to as many draining nodes, listed so that the
- * decision shows them. Members whose record expired are removed when met.
+ * with the node count. It goes in stages, and each runs only while no
+ * examined node fits. First come the nodes hosting the room. Then come
+ * the first live active nodes of the requested region's by-load zset (up
+ * to ARGV 12), then as many of the global one, and up to as many draining
+ * nodes, which are listed so that the decision shows them. Members whose
+ * record expired are removed when met.
  *
  * Rules, in order. A node must be live, active and have room for the cost
  * on top of its load and unexpired reservations. Among those, nodes
@@ -160,13 +161,13 @@ end
 -- Walks a zset from its lowest score until limit live active nodes were met, it ends, or 4 batches were read.
 -- A member removed on the way shifts the later ones down, so the next batch starts after the members kept.
 local function examine_first(zset_key, limit)
-  local seen, kept = 0, 0
+  local seen, members_kept = 0, 0
   for _ = 1, 4 do
-    local entries = redis.call('ZRANGE', zset_key, kept, kept + limit - 1, 'WITHSCORES')
+    local entries = redis.call('ZRANGE', zset_key, members_kept, members_kept + limit - 1, 'WITHSCORES')
     if #entries == 0 then return end
     for i = 1, #entries, 2 do
       local live, left = examine(entries[i], zset_key, tonumber(entries[i + 1]))
-      if not left then kept = kept + 1 end
+      if not left then members_kept = members_kept + 1 end
       if live then
         seen = seen + 1
         if seen >= limit then return end
