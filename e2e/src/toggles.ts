@@ -32,7 +32,8 @@ export async function checkCameraToggle(owner: Participant, participants: Partic
 
   const whileOff = await clickAndCountFrames(owner, others);
   others.forEach((other, index) => {
-    if ((whileOff[index] ?? 0) > 0) failures.push(`${other.name} still decodes ${owner.name}'s camera after it was turned off`);
+    const frames = whileOff[index] ?? 0;
+    if (frames > 0) failures.push(`${other.name} still decodes ${owner.name}'s camera after it was turned off: ${frames} frames in ${WINDOW_MS} ms`);
   });
 
   const whileOn = await clickAndCountFrames(owner, others);
