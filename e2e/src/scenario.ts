@@ -43,6 +43,7 @@ export function runScenario(name: string, timeoutMs: number, body: (context: Sce
   };
 
   const deadline = setTimeout(() => {
+    for (const failure of context.failures) say(`FAILED: ${failure}`);
     say(`FAILED: the run took longer than ${timeoutMs / 1000} s`);
     process.exit(1);
   }, timeoutMs);
