@@ -109,10 +109,11 @@ async function checkNewPeer(context: ScenarioContext, page: Page, signaling: str
   await page.evaluate(() => {
     const renders: PanelRender[] = [];
     window.panelRenders = renders;
+    // The console updates the panel in place, so watch the whole subtree and keep one entry per change of the listed peers.
     new MutationObserver(() => {
-      const rows = Array.from(document.querySelectorAll<HTMLElement>('.peer-table tr[data-peer-id]'));
-      renders.push({ at: Date.now(), peerIds: rows.map((row) => row.dataset.peerId ?? '') });
-    }).observe(document.getElementById('room-body') as HTMLElement, { childList: true });
+      const peerIds = Array.from(document.querySelectorAll<HTMLElement>('.peer-table tr[data-peer-id]')).map((row) => row.dataset.peerId ?? '');
+      if (renders.at(-1)?.peerIds.join() !== peerIds.join()) renders.push({ at: Date.now(), peerIds });
+    }).observe(document.getElementById('room-body') as HTMLElement, { childList: true, subtree: true, characterData: true, attributes: true });
   });
 
   const dave = await MeetingTestClient.join(signaling, await signToken(LOCAL_JWT_SECRET, { identity: 'dave', room }), { publish: [] });
@@ -120,10 +121,11 @@ async function checkNewPeer(context: ScenarioContext, page: Page, signaling: str
   clients.push(dave);
 
   const row = `.peer-table tr[data-peer-id="${dave.peerId}"]`;
-  const shown = await page.waitForSelector(row, { state: 'attached', timeout: 10_000 }).then(() => true, () => false);
+  const listed = await page.waitForSelector(row, { state: 'attached', timeout: 10_000 }).then(() => true, () => false);
   const renders = await page.evaluate(() => window.panelRenders ?? []);
   const first = renders.find((render) => render.peerIds.includes(dave.peerId));
-  if (!shown || !first) return [`the console did not list dave (${dave.peerId}, on ${dave.answer.nodeId}) even 10 s after the join`];
+  if (!listed) return [`the console did not list dave (${dave.peerId}, on ${dave.answer.nodeId}) even 10 s after the join`];
+  if (!first) return ['the page recorded no render of the room panel that lists dave'];
 
   const shownMs = first.at - joinedAt;
   context.say(`dave joined as ${dave.peerId} on ${dave.answer.nodeId}; the console listed it ${shownMs} ms after the join completed`);
@@ -175,7 +177,7 @@ async function checkChinese(page: Page, screenshotPath: string): Promise<string[
   return failures;
 }
 
-/** One render of the room panel: when, and which peers its stats table listed. */
+/** A change of the peers the room panel lists: when, and which peers its stats table listed from then on. */
 interface PanelRender {
   at: number;
   peerIds: string[];

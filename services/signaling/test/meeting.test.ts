@@ -49,6 +49,52 @@ describe('meeting across two signaling and two SFU nodes', () => {
     for (const pipe of room.pipes) expect(pipe.producerIds).toHaveLength(2);
   });
 
+  test('admin pipes and peer stats carry bitrates', async () => {
+    const headers = { authorization: `Bearer ${await token('*', 'operator', true)}` };
+    const admin = async <T>(path: string): Promise<T> => (await (await fetch(`${cluster.signaling[0]!.url}/api/v1/admin${path}`, { headers })).json()) as T;
+    type Pipes = { pipes: { roomId: string; fromNodeId: string; toNodeId: string; bitrate: number }[]; unreachable: string[] };
+    type Placement = { nodes: { peers: { bitrateIn: number; bitrateOut: number; packetLoss: number | null }[] }[]; pipes: { bitrate: number }[] };
+
+    // SFU nodes sample bitrates every 2 s, so the first sample with media may take a few seconds.
+    const pipes = await waitFor('pipe bitrates', async () => {
+      const body = await admin<Pipes>('/pipes');
+      return body.pipes.length === 2 && body.pipes.every((pipe) => pipe.bitrate > 0) ? body : undefined;
+    }, 15_000, 250);
+    const room = await admin<Placement>('/rooms/standup');
+
+    expect(pipes.unreachable).toEqual([]);
+    expect(pipes.pipes.map((pipe) => `${pipe.roomId} ${pipe.fromNodeId}>${pipe.toNodeId}`)).toEqual(['standup sfu-1>sfu-2', 'standup sfu-2>sfu-1']);
+    for (const pipe of room.pipes) expect(pipe.bitrate).toBeGreaterThan(0);
+    for (const peer of room.nodes.flatMap((node) => node.peers)) {
+      expect(peer.bitrateIn).toBeGreaterThan(0);
+      expect(peer.bitrateOut).toBeGreaterThan(0);
+      expect(peer.packetLoss).toBeGreaterThanOrEqual(0);
+      expect(peer.packetLoss).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('admin CORS allows loopback origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${cluster.signaling[0]!.url}/api/v1/admin/nodes`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+
+    const loopback = await preflight('http://127.0.0.1:8080');
+    expect(loopback.status).toBe(204);
+    expect(loopback.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8080');
+    expect(loopback.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(loopback.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE');
+
+    const foreign = await preflight('https://console.example.com');
+    expect(foreign.status).toBe(204);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
+    const withoutToken = await fetch(`${cluster.signaling[0]!.url}/api/v1/admin/nodes`, { headers: { origin: 'http://localhost:5173' } });
+    expect(withoutToken.status).toBe(401);
+    expect(withoutToken.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+
   test('client resumes on the other signaling node without a media gap', async () => {
     const [alice, bob] = clients as [MeetingTestClient, MeetingTestClient];
     const samples: { at: number; packets: number }[] = [];

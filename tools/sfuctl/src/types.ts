@@ -54,6 +54,12 @@ export interface PeerPlacement {
   transports: number;
   producers: { producerId: string; kind: string; paused: boolean }[];
   consumers: number;
+  /** Bits per second the node receives from the peer, from its last load sample; absent from nodes that predate it. */
+  bitrateIn?: number;
+  /** Bits per second the node sends to the peer. */
+  bitrateOut?: number;
+  /** The worst packet loss, 0 to 1, among the peer's producers; null before the node's first sample. */
+  packetLoss?: number | null;
 }
 
 export interface NodePlacement {
@@ -108,7 +114,8 @@ export interface RoomPlacement {
   nodes: NodePlacement[];
   participants: Participant[];
   producers: { producerId: string; peerId: string; nodeId: string; kind: string; paused: boolean }[];
-  pipes: { fromNodeId: string; toNodeId: string; producerIds: string[] }[];
+  /** bitrate: bits per second the receiving node takes in over the pipe. */
+  pipes: { fromNodeId: string; toNodeId: string; producerIds: string[]; bitrate?: number }[];
   decisions: PlacementDecision[];
 }
 

@@ -54,8 +54,9 @@ describe('sfuctl against a cluster with a room on two nodes', () => {
     expect(result.stdout).toContain('node sfu-2');
     expect(result.stdout).toContain('peer alice');
     expect(result.stdout).toContain('peer bob');
-    expect(result.stdout).toMatch(/sfu-1 → sfu-2 {2}2 producers/);
-    expect(result.stdout).toMatch(/sfu-2 → sfu-1 {2}2 producers/);
+    expect(result.stdout).toMatch(/sfu-1 → sfu-2 {2}2 producers {2}\d[\d.]* [kMG]?bps/);
+    expect(result.stdout).toMatch(/sfu-2 → sfu-1 {2}2 producers {2}\d[\d.]* [kMG]?bps/);
+    expect(result.stdout).toMatch(/peer alice \(.*consumers? {2}in \d[\d.]* [kMG]?bps {2}out \d[\d.]* [kMG]?bps {2}loss (\d+%|-)/);
     expect(result.stdout).toMatch(/producer audio /);
     expect(result.stdout).toMatch(/producer video /);
   });

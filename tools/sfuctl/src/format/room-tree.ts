@@ -1,7 +1,7 @@
 import type { NodePlacement, PeerPlacement, RoomPlacement } from '../types';
 import { colorState, type Palette } from './color';
 import type { TreeNode } from './tree';
-import { formatAge, plural } from './units';
+import { formatAge, formatBitrate, formatPercent, plural } from './units';
 
 /**
  * Builds a room's placement as a tree. Under the room come its nodes, each
@@ -19,7 +19,9 @@ export function roomTree(room: RoomPlacement, palette: Palette, nowMs: number = 
     label: room.pipes.length === 0 ? 'pipes: none' : 'pipes',
     children: [...room.pipes]
       .sort((a, b) => a.fromNodeId.localeCompare(b.fromNodeId) || a.toNodeId.localeCompare(b.toNodeId))
-      .map((pipe) => ({ label: `${pipe.fromNodeId} → ${pipe.toNodeId}  ${plural(pipe.producerIds.length, 'producer')}` })),
+      .map((pipe) => ({
+        label: `${pipe.fromNodeId} → ${pipe.toNodeId}  ${plural(pipe.producerIds.length, 'producer')}${pipe.bitrate === undefined ? '' : `  ${formatBitrate(pipe.bitrate)}`}`,
+      })),
   };
 
   return { label: header, children: [...nodes, pipes] };
@@ -53,9 +55,17 @@ function nodeBranch(node: NodePlacement, palette: Palette): TreeNode {
 
 function peerBranch(peer: PeerPlacement): TreeNode {
   return {
-    label: `peer ${peer.identity ?? '?'} (${peer.peerId})  ${plural(peer.transports, 'transport')}  ${plural(peer.consumers, 'consumer')}`,
+    label: `peer ${peer.identity ?? '?'} (${peer.peerId})  ${plural(peer.transports, 'transport')}  ${plural(peer.consumers, 'consumer')}${peerStats(peer)}`,
     children: peer.producers.map((producer) => ({
       label: `producer ${producer.kind} ${producer.producerId}${producer.paused ? '  paused' : ''}`,
     })),
   };
+}
+
+/** Formats the peer's bitrates and packet loss, or nothing for a node that does not report them. */
+function peerStats(peer: PeerPlacement): string {
+  if (peer.bitrateIn === undefined || peer.bitrateOut === undefined) return '';
+
+  const loss = peer.packetLoss === null || peer.packetLoss === undefined ? '-' : formatPercent(peer.packetLoss);
+  return `  in ${formatBitrate(peer.bitrateIn)}  out ${formatBitrate(peer.bitrateOut)}  loss ${loss}`;
 }

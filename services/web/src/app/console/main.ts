@@ -60,11 +60,7 @@ function onPollError(error: AdminApiError): void {
 
 function render(): void {
   if (!snapshot) return;
-  renderNodeMap(byId('map'), snapshot, selectedRoomId, {
-    onRoom: openRoom,
-    onDrain: (nodeId) => void act('confirmDrain', { node: nodeId }, () => api?.drain(nodeId)),
-    onCancelDrain: (nodeId) => void act('confirmCancelDrain', { node: nodeId }, () => api?.cancelDrain(nodeId)),
-  });
+  renderNodeMap(byId('map'), snapshot, selectedRoomId);
   renderRoomPanel(selectedRoomId, snapshot);
 }
 
@@ -111,6 +107,22 @@ function wirePage(): void {
     location.href = location.pathname;
   });
   byId('room-close').addEventListener('click', () => openRoom(undefined));
+  // The map is redrawn every poll, so its buttons are handled here by their data-action.
+  byId('map').addEventListener('click', (event) => {
+    const button = (event.target as Element).closest<HTMLElement>('[data-action]');
+    const nodeId = button?.dataset.nodeId ?? '';
+    switch (button?.dataset.action) {
+      case 'open-room':
+        openRoom(button.dataset.roomId);
+        break;
+      case 'drain':
+        void act('confirmDrain', { node: nodeId }, () => api?.drain(nodeId));
+        break;
+      case 'cancel-drain':
+        void act('confirmCancelDrain', { node: nodeId }, () => api?.cancelDrain(nodeId));
+        break;
+    }
+  });
   byId('move-room').addEventListener('click', () => {
     const roomId = selectedRoomId;
     const toNodeId = byId<HTMLSelectElement>('move-target').value;

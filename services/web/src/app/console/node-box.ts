@@ -13,16 +13,14 @@ export interface NodeView {
   rooms: RoomSummary[];
 }
 
-export interface NodeBoxActions {
-  onRoom: (roomId: string) => void;
-  onDrain: (nodeId: string) => void;
-  onCancelDrain: (nodeId: string) => void;
-}
-
 const stateKeys: Record<NodeState, MessageKey> = { active: 'nodeActive', draining: 'nodeDraining', lost: 'nodeLost' };
 
-/** Creates one node's box: id and state badge, load bars, bitrates, its rooms and the drain button. */
-export function nodeBox(view: NodeView, selectedRoomId: string | undefined, actions: NodeBoxActions): HTMLElement {
+/**
+ * Creates one node's box: id and state badge, load bars, bitrates, its rooms
+ * and the drain button. Buttons carry data-action and the ids it needs; the
+ * map listens for their clicks.
+ */
+export function nodeBox(view: NodeView, selectedRoomId: string | undefined): HTMLElement {
   const box = element('article', `node-box node-${view.state}`);
   box.dataset.nodeId = view.nodeId;
 
@@ -40,13 +38,14 @@ export function nodeBox(view: NodeView, selectedRoomId: string | undefined, acti
     );
   }
 
-  box.append(roomList(view.rooms, selectedRoomId, actions.onRoom));
+  box.append(roomList(view.rooms, selectedRoomId));
 
   if (view.state !== 'lost') {
     const draining = view.state === 'draining';
     const button = element('button', 'node-action', [t(draining ? 'cancelDrain' : 'drain')]);
     button.type = 'button';
-    button.addEventListener('click', () => (draining ? actions.onCancelDrain(view.nodeId) : actions.onDrain(view.nodeId)));
+    button.dataset.action = draining ? 'cancel-drain' : 'drain';
+    button.dataset.nodeId = view.nodeId;
     box.append(button);
   }
   return box;
@@ -65,7 +64,7 @@ function loadBar(label: string, fraction: number, text: string): HTMLElement {
   return element('div', 'load-row', [element('span', 'load-label', [label]), element('span', 'bar', [fill]), element('span', 'load-value', [text])]);
 }
 
-function roomList(rooms: RoomSummary[], selectedRoomId: string | undefined, onRoom: (roomId: string) => void): HTMLElement {
+function roomList(rooms: RoomSummary[], selectedRoomId: string | undefined): HTMLElement {
   if (rooms.length === 0) return element('p', 'node-rooms-empty', [t('nodeNoRooms')]);
 
   const list = element('ul', 'node-rooms');
@@ -76,8 +75,8 @@ function roomList(rooms: RoomSummary[], selectedRoomId: string | undefined, onRo
     ]);
     button.title = room.roomId;
     button.type = 'button';
+    button.dataset.action = 'open-room';
     button.dataset.roomId = room.roomId;
-    button.addEventListener('click', () => onRoom(room.roomId));
     list.append(element('li', '', [button]));
   }
   return list;

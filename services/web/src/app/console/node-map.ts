@@ -1,6 +1,7 @@
 import { element } from '../dom';
 import { t } from '../i18n';
-import { nodeBox, type NodeBoxActions, type NodeView } from './node-box';
+import { morph } from './morph';
+import { nodeBox, type NodeView } from './node-box';
 import { drawPipeLines, linksBetweenNodes } from './pipe-lines';
 import type { ClusterSnapshot } from './types';
 
@@ -23,24 +24,28 @@ export function nodeViews(snapshot: ClusterSnapshot): NodeView[] {
 /**
  * Renders the cluster map into container: the node boxes placed around an
  * ellipse (two nodes side by side), and under them an SVG with one line
- * per pair of nodes that has pipes.
+ * per pair of nodes that has pipes. The container is updated in place.
  */
-export function renderNodeMap(container: HTMLElement, snapshot: ClusterSnapshot, selectedRoomId: string | undefined, actions: NodeBoxActions): void {
+export function renderNodeMap(container: HTMLElement, snapshot: ClusterSnapshot, selectedRoomId: string | undefined): void {
   const views = nodeViews(snapshot);
+  const fresh = container.cloneNode(false) as HTMLElement;
+  fresh.classList.toggle('map-tall', views.length > 2);
   if (views.length === 0) {
-    container.replaceChildren(element('p', 'map-empty', [t('consoleNoNodes')]));
+    fresh.append(element('p', 'map-empty', [t('consoleNoNodes')]));
+    morph(container, fresh);
     return;
   }
 
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('class', 'pipe-layer');
-  const boxes = views.map((view, index) => placeBox(nodeBox(view, selectedRoomId, actions), index, views.length));
-  container.classList.toggle('map-tall', views.length > 2);
-  container.replaceChildren(svg, ...boxes, element('p', 'map-legend', [t('consoleLegend')]));
+  const layer = document.createElementNS(SVG, 'svg');
+  layer.setAttribute('class', 'pipe-layer');
+  const boxes = views.map((view, index) => placeBox(nodeBox(view, selectedRoomId), index, views.length));
+  fresh.append(layer, ...boxes, element('p', 'map-legend', [t('consoleLegend')]));
+  morph(container, fresh);
 
+  const svg = container.querySelector('svg.pipe-layer') as SVGSVGElement;
   const origin = container.getBoundingClientRect();
   const centres = new Map<string, { x: number; y: number }>();
-  for (const box of boxes) {
+  for (const box of container.querySelectorAll<HTMLElement>('.node-box')) {
     const rect = box.getBoundingClientRect();
     centres.set(box.dataset.nodeId ?? '', { x: rect.left - origin.left + rect.width / 2, y: rect.top - origin.top + rect.height / 2 });
   }

@@ -1,5 +1,6 @@
 import { element } from '../dom';
 import { t } from '../i18n';
+import { morph } from './morph';
 import { peerTable } from './peer-table';
 import { roomTree } from './room-tree';
 import type { ClusterSnapshot } from './types';
@@ -19,18 +20,21 @@ export function renderRoomPanel(roomId: string | undefined, snapshot: ClusterSna
   title.textContent = t('roomTitle', { room: roomId });
 
   const room = snapshot.room;
+  const fresh = body.cloneNode(false) as HTMLElement;
   if (!room || room.roomId !== roomId) {
-    body.replaceChildren(element('p', 'room-gone', [t('roomGone', { room: roomId })]));
+    fresh.append(element('p', 'room-gone', [t('roomGone', { room: roomId })]));
+    morph(body, fresh);
     fillMoveTargets([]);
     return;
   }
 
   const peers = room.nodes.reduce((total, node) => total + node.peers.length, 0);
-  body.replaceChildren(
+  fresh.append(
     element('p', 'room-summary', [t('roomSummary', { state: room.state, epoch: String(room.epoch), peers: String(peers) })]),
     roomTree(room),
     peerTable(room),
   );
+  morph(body, fresh);
 
   // A room spread over several nodes can move onto one of them; a room on one node only to another.
   const onlyHost = room.nodes.length === 1 ? room.nodes[0]?.nodeId : undefined;
