@@ -16,6 +16,8 @@ interface FailoverRun {
   killed: string;
   recoveries: ClientRecovery[];
   loopDelay: { p99Ms: number; maxMs: number };
+  /** Errors the clients raised while rebuilding their media. */
+  clientErrors: string[];
 }
 
 const WORKER_P99_BAR_MS = 1000;
@@ -70,7 +72,7 @@ async function killWorker(cluster: LocalCluster, urls: string[], options: Failov
     const killedAt = Date.now();
 
     const recoveries = await measureRecovery(clients, before, killedAt, RECOVERY_TIMEOUT_MS);
-    return { killed: `worker pid ${health.workers[0]!.pid} of ${node.nodeId}`, recoveries, loopDelay: loopDelay.stop() };
+    return { killed: `worker pid ${health.workers[0]!.pid} of ${node.nodeId}`, recoveries, loopDelay: loopDelay.stop(), clientErrors: errorsOf(clients) };
   } finally {
     await leaveAll(clients);
   }
@@ -89,10 +91,14 @@ async function killNode(cluster: LocalCluster, urls: string[], options: Failover
     const killedAt = Date.now();
 
     const recoveries = await measureRecovery(clients, before, killedAt, RECOVERY_TIMEOUT_MS);
-    return { killed: `${node.nodeId} (node process and its worker)`, recoveries, loopDelay: loopDelay.stop() };
+    return { killed: `${node.nodeId} (node process and its worker)`, recoveries, loopDelay: loopDelay.stop(), clientErrors: errorsOf(clients) };
   } finally {
     await leaveAll(clients);
   }
+}
+
+function errorsOf(clients: MeetingTestClient[]): string[] {
+  return clients.flatMap((client) => client.errors.map((error) => error.message));
 }
 
 function recovered(run: FailoverRun): number {
@@ -128,6 +134,9 @@ function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: 
       `${stepsNote(nodeRun)} ` +
       'A node is declared lost only when its registry record expires: heartbeats every 1 s with a 3 s TTL, so detection alone takes 2 to 3 s, then the lifecycle worker polls every 250 ms.',
     'Cluster: Redis, two signaling nodes (clients alternate between them), two SFU nodes with one worker each, and the lifecycle worker. Both rooms start on one node, which placement picks.',
+    ...[workerRun, nodeRun]
+      .filter((run) => run.clientErrors.length > 0)
+      .map((run) => `After the kill of ${run.killed}, clients raised ${run.clientErrors.length} errors; first: ${run.clientErrors[0]}`),
     'There is no baseline: the ratio is the measured percentile over its bar. Times are read in the benchmark process, which also runs every client, so its event-loop delay adds to them.',
   ];
 
