@@ -33,7 +33,8 @@ interface TransportAnswer {
  * client keeps two sessions until the new one carries media.
  */
 export class MediaSession {
-  readonly device = new Device();
+  device = new Device();
+  private routerRtpCapabilities?: types.RtpCapabilities;
   readonly producers = new Map<TrackSource, types.Producer>();
   readonly consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: TrackSource }>();
   /**
@@ -56,7 +57,19 @@ export class MediaSession {
     this.recvReady = new Promise((resolve) => (this.markRecvReady = resolve));
   }
 
-  async load(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
+  /**
+   * Loads the device for the router's capabilities, or takes the previous
+   * session's device when it was loaded with the same capabilities, as
+   * routers made from one codec list have. Loading probes the browser with a
+   * throwaway RTCPeerConnection, which costs time in a rebuild.
+   */
+  async load(routerRtpCapabilities: types.RtpCapabilities, previous?: MediaSession): Promise<void> {
+    this.routerRtpCapabilities = routerRtpCapabilities;
+    if (previous?.device.loaded && JSON.stringify(previous.routerRtpCapabilities) === JSON.stringify(routerRtpCapabilities)) {
+      this.device = previous.device;
+      return;
+    }
+
     await this.device.load({ routerRtpCapabilities });
   }
 

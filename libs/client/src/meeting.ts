@@ -52,9 +52,9 @@ const MIGRATION_WAIT_MS = 3000;
  * subscribes to every track the server offers, resumes its session after a
  * signaling drop, rebuilds media on a reconnectMedia notification, and restarts
  * ICE when a transport fails.
- * NOTE: npm run e2e covers join, leave and migration in Chromium. Resume,
- * rejoin, a rebuild after a lost node and ICE restart have not run in a
- * browser yet.
+ * NOTE: npm run e2e covers join, leave, migration and the rebuild after a
+ * lost node in Chromium. Resume, rejoin and ICE restart have not run in a
+ * browser under a check yet.
  */
 export class Meeting extends TypedEmitter<MeetingEvents> {
   readonly peers = new Map<string, PeerInfo>();
@@ -206,12 +206,23 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
       onTransportState: (direction, state) => this.emit('transportState', { direction, state }),
       onError: (error) => this.emit('error', error),
     }, this.options.iceTransportPolicy);
+    const previous = this.session;
     this.session = session;
 
-    await session.load(answer.routerRtpCapabilities);
-    await session.openReceive();
-    for (const [source, { track, simulcast }] of this.localTracks) await session.publish(source, track, simulcast);
+    await session.load(answer.routerRtpCapabilities, previous);
+    // The two transports are independent, so a rebuild after reconnectMedia opens both at once.
+    await Promise.all([session.openReceive(), this.republish(session)]);
     return session;
+  }
+
+  /**
+   * Publishes every local track again on a new session, one after another
+   * on its send transport. Video goes first: a viewer's tile stays dark
+   * until the first keyframe, while audio plays from its first packet.
+   */
+  private async republish(session: MediaSession): Promise<void> {
+    const tracks = [...this.localTracks].sort(([, a], [, b]) => Number(a.track.kind === 'audio') - Number(b.track.kind === 'audio'));
+    for (const [source, { track, simulcast }] of tracks) await session.publish(source, track, simulcast);
   }
 
   private listen(): void {
