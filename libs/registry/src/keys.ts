@@ -8,6 +8,7 @@
  *   {p}regions                       set of regions named in heartbeats, so remove() finds every by-load zset; no TTL
  *   {p}rooms                         set of ids of rooms with participants; no TTL, a member leaves when its room closes
  *   {p}node:<nodeId>                 JSON NodeRecord; 3 s TTL, refreshed by every heartbeat
+ *   {p}node:<nodeId>:load            hash of the record's fields placement reads (state, region, load and capacity figures, workerPeers as "n,n,.."); TTL of the record
  *   {p}node:<nodeId>:reservations    zset of "<reservationId>|<peers>|<consumers>" scored by expiry (ms); TTL reset to the reservation TTL by each reservation
  *   {p}node:<nodeId>:reserved        hash peers, consumers (sums over the reservations zset) and next (its earliest expiry, ms); same TTL as the zset
  *   {p}reservation:<reservationId>   JSON of room, peer, node, worker, cost, expiry and decision; TTL of the reservation (15 s by default)
@@ -65,6 +66,10 @@ export class RegistryKeys {
     return `${this.prefix}node:${nodeId}:reservations`;
   }
 
+  nodeLoad(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}:load`;
+  }
+
   nodeReserved(nodeId: string): string {
     return `${this.prefix}node:${nodeId}:reserved`;
   }
@@ -110,6 +115,7 @@ export class RegistryKeys {
 export const NODE_KEYS_LUA = `
 local function node_key(node_id) return prefix .. 'node:' .. node_id end
 local function node_reservations_key(node_id) return prefix .. 'node:' .. node_id .. ':reservations' end
+local function node_load_key(node_id) return prefix .. 'node:' .. node_id .. ':load' end
 local function node_reserved_key(node_id) return prefix .. 'node:' .. node_id .. ':reserved' end
 local function by_load_in_region_key(region) return prefix .. 'nodes:by-load:' .. region end
 local by_load_key = prefix .. 'nodes:by-load'

@@ -84,6 +84,7 @@ export class NodeRegistry {
       load.cpu,
       capacity.maxPeers,
       capacity.maxConsumers,
+      load.workerPeers.join(','),
     ];
     const stored = await runScript(this.redis, heartbeatScript, keys, args);
 

@@ -182,6 +182,22 @@ describe('by-load zsets', () => {
 });
 
 describe('bounded placement', () => {
+  test('record without its load hash is decoded', async () => {
+    const { registry } = harness.fresh();
+    const record = nodeRecord('old', { workers: 2, peers: 3 });
+    record.load.workerPeers = [2, 1];
+    await registry.nodes.heartbeat(record);
+    // A record written by an older registry has no load hash.
+    await harness.redis.del(registry.keys.nodeLoad('old'));
+
+    const result = await registry.placement.place(join('room', 'peer'));
+
+    expect(placedNode(result)).toBe('old');
+    expect(result.decision.workerIndex).toBe(1);
+    expect(result.decision.candidates[0]?.peers).toBe(3);
+  });
+
+
   test('decision lists a bounded number of candidates', async () => {
     const { registry } = harness.fresh({ candidatesPerZset: 4 });
     for (let index = 0; index < 40; index += 1) {

@@ -62,6 +62,38 @@ local function remove_reservation(node_id, member, cost_peers, cost_consumers)
   return 1
 end
 
+-- Writes the fields of a node table that placement reads to node:<id>:load, which read_node() reads back.
+-- ttl is the record's TTL in ms, or nil to keep the TTL of an existing hash (and write nothing when it is missing).
+local function write_node_load(node, ttl)
+  local load_key = node_load_key(node.id)
+  if ttl == nil and redis.call('EXISTS', load_key) == 0 then return end
+
+  local worker_peers = node.load.workerPeers
+  if type(worker_peers) == 'table' then worker_peers = table.concat(worker_peers, ',') end
+  redis.call('HSET', load_key, 'state', node.state, 'region', node.region, 'peers', node.load.peers,
+    'consumers', node.load.consumers, 'cpu', node.load.cpu, 'maxPeers', node.capacity.maxPeers,
+    'maxConsumers', node.capacity.maxConsumers, 'workerPeers', worker_peers or '')
+  if ttl then redis.call('PEXPIRE', load_key, ttl) end
+end
+
+-- The live node as placement needs it, or nil when its record expired. workerPeers stays a "n,n,.." string.
+-- The hash spares decoding the record's JSON; a record written without it (by an older registry) is decoded.
+local function read_node(node_id)
+  if redis.call('EXISTS', node_key(node_id)) == 0 then return nil end
+
+  local fields = redis.call('HMGET', node_load_key(node_id), 'state', 'region', 'peers', 'consumers', 'cpu', 'maxPeers', 'maxConsumers', 'workerPeers')
+  if not fields[1] then
+    local node = cjson.decode(redis.call('GET', node_key(node_id)))
+    if type(node.load.workerPeers) == 'table' then node.load.workerPeers = table.concat(node.load.workerPeers, ',') end
+    return node
+  end
+  return {
+    id = node_id, state = fields[1], region = fields[2],
+    load = { peers = tonumber(fields[3]), consumers = tonumber(fields[4]), cpu = tonumber(fields[5]), workerPeers = fields[8] },
+    capacity = { maxPeers = tonumber(fields[6]), maxConsumers = tonumber(fields[7]) },
+  }
+end
+
 -- Load score from 0 (idle) to 1 (full): the highest of the peer share, the consumer share and CPU.
 local function load_score(node, used_peers, used_consumers)
   return math.max(

@@ -14,7 +14,8 @@ import { NODE_LOAD_LUA } from './node-load';
  *
  * KEYS: node record, node index. ARGV: 1 record JSON, 2 TTL ms, 3 node id,
  *   4 registry prefix, 5 now ms, 6 region, 7 state, 8 load peers,
- *   9 load consumers, 10 load CPU, 11 max peers, 12 max consumers.
+ *   9 load consumers, 10 load CPU, 11 max peers, 12 max consumers,
+ *   13 peers per worker as "n,n,..".
  */
 export const heartbeatScript: LuaScript = {
   name: 'sfuRegistryHeartbeat',
@@ -24,7 +25,7 @@ ${NODE_LOAD_LUA}
 local record, node_id, region = ARGV[1], ARGV[3], ARGV[6]
 local node = {
   id = node_id, region = region, state = ARGV[7],
-  load = { peers = tonumber(ARGV[8]), consumers = tonumber(ARGV[9]), cpu = tonumber(ARGV[10]) },
+  load = { peers = tonumber(ARGV[8]), consumers = tonumber(ARGV[9]), cpu = tonumber(ARGV[10]), workerPeers = ARGV[13] },
   capacity = { maxPeers = tonumber(ARGV[11]), maxConsumers = tonumber(ARGV[12]) },
 }
 
@@ -37,6 +38,7 @@ if stored and node.state ~= 'draining' and string.find(stored, '"state":"drainin
 end
 
 redis.call('SET', KEYS[1], record, 'PX', ARGV[2])
+write_node_load(node, ARGV[2])
 redis.call('SADD', KEYS[2], node_id)
 if node.state == 'active' and not redis.call('ZSCORE', by_load_in_region_key(region), node_id) then
   -- New to this region's zset: the node is new, back from a drain, or moved from another region.
@@ -70,6 +72,7 @@ record.state = ARGV[1]
 record.updatedAt = tonumber(ARGV[2])
 local encoded = cjson.encode(record)
 redis.call('SET', KEYS[1], encoded, 'KEEPTTL')
+write_node_load(record, nil)
 refresh_node_index(record, tonumber(ARGV[2]))
 return encoded
 `,
@@ -86,7 +89,7 @@ export const removeNodeScript: LuaScript = {
   lua: `
 local node_id, prefix = ARGV[1], ARGV[2]
 ${NODE_LOAD_LUA}
-redis.call('DEL', node_key(node_id), node_reservations_key(node_id), node_reserved_key(node_id))
+redis.call('DEL', node_key(node_id), node_load_key(node_id), node_reservations_key(node_id), node_reserved_key(node_id))
 redis.call('SREM', KEYS[1], node_id)
 redis.call('ZREM', draining_key, node_id)
 unindex_node(node_id, nil)

@@ -111,8 +111,8 @@ local function examine(node_id, zset_key, zset_score)
   by_id[node_id] = candidate
   table.insert(candidates, candidate)
 
-  local stored = redis.call('GET', node_key(node_id))
-  if not stored then
+  local node = read_node(node_id)
+  if not node then
     candidate.excluded = 'expired'
     unindex_node(node_id, nil)
     if zset_key then redis.call('ZREM', zset_key, node_id) end
@@ -120,7 +120,6 @@ local function examine(node_id, zset_key, zset_score)
     return false, zset_key ~= nil
   end
 
-  local node = cjson.decode(stored)
   candidate.region = node.region
   if node.state ~= 'active' then
     candidate.excluded = 'draining'
@@ -250,7 +249,8 @@ if rule == nil then rule = 'lowest-load' end
 local worker_index = hosted_worker[chosen.nodeId]
 if worker_index == nil then
   worker_index = 0
-  local worker_peers = chosen.node.load.workerPeers or {}
+  local worker_peers = {}
+  for peers in string.gmatch(chosen.node.load.workerPeers or '', '[^,]+') do table.insert(worker_peers, tonumber(peers)) end
   for index = 2, #worker_peers do
     if worker_peers[index] < worker_peers[worker_index + 1] then worker_index = index - 1 end
   end

@@ -39,6 +39,7 @@ if node_json then
     node.load.workerPeers[slot] = node.load.workerPeers[slot] + cost.peers
   end
   redis.call('SET', KEYS[2], cjson.encode(node), 'KEEPTTL')
+  write_node_load(node, nil)
   refresh_node_index(node, now)
 end
 
@@ -73,8 +74,8 @@ local member = reservation.id .. '|' .. cost.peers .. '|' .. cost.consumers
 redis.call('DEL', KEYS[1])
 local released = remove_reservation(node_id, member, cost.peers, cost.consumers)
 
-local node_json = redis.call('GET', KEYS[2])
-if node_json then refresh_node_index(cjson.decode(node_json), tonumber(ARGV[2])) end
+local node = read_node(node_id)
+if node then refresh_node_index(node, tonumber(ARGV[2])) end
 return released
 `,
 };
