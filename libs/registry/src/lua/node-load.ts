@@ -2,8 +2,9 @@ import { NODE_KEYS_LUA } from '../keys';
 
 /**
  * Lua functions shared by the scripts that change a node's load: the
- * running sums of its reservations, its load score, and its place in the
- * by-load zsets. A script that includes them sets the local `prefix` first.
+ * running sums of its reservations, the node:<id>:load hash, its load
+ * score, and its place in the by-load zsets. A script that includes them
+ * sets the local `prefix` first.
  *
  * The sums in node:<id>:reserved let a script read a node's reserved load
  * with one HMGET however many reservations it holds. Expired reservations
