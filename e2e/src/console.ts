@@ -69,6 +69,8 @@ runScenario('console', RUN_TIMEOUT_MS, async (context) => {
   await page.screenshot({ path: join(context.artifacts, 'console-en.png'), fullPage: true });
 
   failures.push(...(await checkChinese(page, join(context.artifacts, 'console-zh-CN.png'))));
+  await page.locator('#language').click();
+  failures.push(...(await checkDrainButtons(context, page, nodeIds[1] as string)));
   if (problems.length > 0) failures.push(`the console page reported errors: ${problems.join('; ')}`);
 });
 
@@ -140,6 +142,33 @@ async function checkNewPeer(context: ScenarioContext, page: Page, signaling: str
   const inTree = await page.locator(`.tree-node[data-node-id="${dave.answer.nodeId}"] .tree-peer[data-peer-id="${dave.peerId}"]`).count();
   if (inTree !== 1) failures.push(`the room tree does not show dave under node ${dave.answer.nodeId}`);
   return failures;
+}
+
+/**
+ * Drains a node and cancels the drain through the console's buttons, each
+ * after the confirmation dialog: the node's badge must turn draining, then
+ * active again. These are the POST and DELETE admin calls across origins.
+ */
+async function checkDrainButtons(context: ScenarioContext, page: Page, nodeId: string): Promise<string[]> {
+  const box = `.node-box[data-node-id="${nodeId}"]`;
+  const steps: { button: string; badge: string }[] = [
+    { button: `${box} button[data-action="drain"]`, badge: 'draining' },
+    { button: `${box} button[data-action="cancel-drain"]`, badge: 'active' },
+  ];
+
+  for (const step of steps) {
+    try {
+      await page.locator(step.button).click({ timeout: 5000 });
+      await page.waitForSelector('#confirm-dialog[open]', { state: 'visible', timeout: 2000 });
+      await page.locator('#confirm-ok').click({ timeout: 2000 });
+      await page.waitForSelector(`${box} .state-badge.state-${step.badge}`, { state: 'visible', timeout: 5000 });
+    } catch (error) {
+      const outcome = await page.locator('#action-status').textContent();
+      return [`the console did not turn ${nodeId} ${step.badge} through ${step.button}: ${(error as Error).message.split('\n')[0]}; the page shows "${outcome ?? ''}"`];
+    }
+  }
+  context.say(`drained ${nodeId} and cancelled the drain through the console's buttons and confirmation dialog`);
+  return [];
 }
 
 /** Lists the page's admin API requests from 2 s before since, one line each, for a failure report. */

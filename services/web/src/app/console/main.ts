@@ -48,7 +48,8 @@ function connect(next: ConsoleSession): void {
 
 function onSnapshot(next: ClusterSnapshot): void {
   snapshot = next;
-  localize(byId('update-status'), 'consoleUpdated', { time: new Date().toLocaleTimeString(language()) });
+  // HH:MM:SS on the 24-hour clock reads the same in both languages, so a language switch needs no new time.
+  localize(byId('update-status'), 'consoleUpdated', { time: new Date().toTimeString().slice(0, 8) });
   byId('update-status').classList.remove('failed');
   render();
 }
