@@ -55,6 +55,9 @@ runScenario('console', RUN_TIMEOUT_MS, async (context) => {
   });
   context.defer(() => problems.forEach((problem) => context.say(`console page: ${problem}`)));
 
+  failures.push(...(await checkRejectedToken(page, web, signaling, room)));
+  // Chromium logs each 403 of that step as a console error; only errors from here on count.
+  problems.length = 0;
   const adminToken = await signToken(LOCAL_JWT_SECRET, { identity: 'e2e-operator', room: '*', grants: { admin: true } });
   await page.goto(`${web}/console?${new URLSearchParams({ token: adminToken, signaling })}`, { timeout: 15_000 });
   failures.push(...(await checkMap(context, page, nodeIds, room)));
@@ -73,6 +76,20 @@ runScenario('console', RUN_TIMEOUT_MS, async (context) => {
   failures.push(...(await checkDrainButtons(context, page, nodeIds[1] as string)));
   if (problems.length > 0) failures.push(`the console page reported errors: ${problems.join('; ')}`);
 });
+
+/** Opens the console with a participant's token: signaling rejects it (403), and the page must return to the login form with that error. */
+async function checkRejectedToken(page: Page, web: string, signaling: string, room: string): Promise<string[]> {
+  const token = await signToken(LOCAL_JWT_SECRET, { identity: 'not-an-operator', room });
+  await page.goto(`${web}/console?${new URLSearchParams({ token, signaling })}`, { timeout: 15_000 });
+
+  try {
+    await page.waitForSelector('#login-error:has-text("admin grant")', { state: 'visible', timeout: 5000 });
+    return [];
+  } catch {
+    const shown = await page.locator('#login-error').textContent();
+    return [`with a token without the admin grant, the console did not show the 403 on the login form; it shows "${shown ?? ''}"`];
+  }
+}
 
 /** Checks that the map shows a box for each node, the room on both, and a pipe line between them whose bitrate rises above 0. */
 async function checkMap(context: ScenarioContext, page: Page, nodeIds: string[], room: string): Promise<string[]> {

@@ -14,7 +14,7 @@ export class AdminApiError extends Error {
 /** Calls the signaling admin API with an admin token. */
 export class AdminApi {
   constructor(
-    private readonly signalingUrl: string,
+    readonly signalingUrl: string,
     private readonly token: string,
   ) {}
 
@@ -54,7 +54,7 @@ export class AdminApi {
     try {
       response = await fetch(`${this.signalingUrl}/api/v1/admin${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (error) {
-      throw new AdminApiError(0, 'UNREACHABLE', `${this.signalingUrl} did not respond: ${(error as Error).message}`);
+      throw new AdminApiError(0, 'UNREACHABLE', (error as Error).message);
     }
 
     const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;

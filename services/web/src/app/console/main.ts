@@ -1,5 +1,5 @@
 import { language, localize, setLanguage, t, type Language, type MessageKey } from '../i18n';
-import { AdminApi, type AdminApiError } from './admin-api';
+import { AdminApi, AdminApiError } from './admin-api';
 import { confirmAction } from './confirm-dialog';
 import { renderNodeMap } from './node-map';
 import { ClusterPoller } from './poller';
@@ -55,8 +55,23 @@ function onSnapshot(next: ClusterSnapshot): void {
 }
 
 function onPollError(error: AdminApiError): void {
-  localize(byId('update-status'), 'consoleUpdateFailed', { reason: `${error.code}: ${error.message}` });
+  // A token signaling rejects will not start working: stop and ask for another.
+  if (error.status === 401 || error.status === 403) {
+    poller?.stop();
+    byId('cluster').hidden = true;
+    byId('login').hidden = false;
+    localize(byId('login-error'), 'consoleRejected', { reason: error.message });
+    return;
+  }
+
+  localize(byId('update-status'), 'consoleUpdateFailed', { reason: describeError(error) });
   byId('update-status').classList.add('failed');
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof AdminApiError)) return String(error);
+  if (error.status === 0 && api) return t('consoleUnreachable', { url: api.signalingUrl, reason: error.message });
+  return `${error.code}: ${error.message}`;
 }
 
 function render(): void {
@@ -83,9 +98,8 @@ async function act(question: MessageKey, params: Record<string, string>, action:
     outcome.classList.remove('failed');
     localize(outcome, 'actionAccepted', { action: message });
   } catch (error) {
-    const failure = error as AdminApiError;
     outcome.classList.add('failed');
-    localize(outcome, 'actionFailed', { reason: `${failure.code ?? ''}: ${failure.message}` });
+    localize(outcome, 'actionFailed', { reason: describeError(error) });
   }
   await poller?.refresh();
 }
