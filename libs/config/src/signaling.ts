@@ -37,6 +37,8 @@ export interface SignalingLimits {
   maxPeersPerRoom: number;
   maxProducersPerPeer: number;
   maxConsumersPerPeer: number;
+  /** Least time between two keyframe requests a client makes for one consumer; one sooner is refused. */
+  keyFrameRequestIntervalMs: number;
 }
 
 /**
@@ -82,6 +84,7 @@ export function loadSignalingConfig(env: Env = process.env): SignalingConfig {
       maxPeersPerRoom: reader.integer('ROOM_MAX_PEERS', 100, 1, 100_000),
       maxProducersPerPeer: reader.integer('PEER_MAX_PRODUCERS', 4, 0, 100),
       maxConsumersPerPeer: reader.integer('PEER_MAX_CONSUMERS', 300, 0, 100_000),
+      keyFrameRequestIntervalMs: reader.integer('SIGNALING_KEYFRAME_REQUEST_INTERVAL_MS', 1000, 0, 60_000),
     },
   };
 

@@ -17,6 +17,7 @@ export const clientEvents = [
   'resumeConsumer',
   'pauseConsumer',
   'setPreferredLayers',
+  'requestKeyFrame',
   'restartIce',
   'resume',
   'completeMigration',
@@ -74,6 +75,8 @@ export const clientSchemas = {
     spatialLayer: z.number().int().min(0).max(3),
     temporalLayer: z.number().int().min(0).max(3).optional(),
   }),
+  /** The client's decoder of this consumer stalled: the SFU asks the producer for a keyframe, at most once per interval. */
+  requestKeyFrame: z.object({ consumerId: id }),
   restartIce: z.object({ transportId: id }),
   resume: z.object({ sessionId: id }),
   /** After a reconnectMedia with migrate: true, once the new media flows: the old node's media closes. */

@@ -18,12 +18,14 @@ import { socketRooms } from '../channels';
 import { ClientError, toErrorBody } from '../errors';
 import type { JoinedPeer, RoomService } from '../room-service';
 import type { SignalingMetrics } from '../metrics';
+import { KeyFrameThrottle } from './keyframe-throttle';
 import { RateLimiter } from './rate-limiter';
 
 interface SocketData {
   claims: TokenClaims;
   peer?: JoinedPeer;
   limiter: RateLimiter;
+  keyFrames: KeyFrameThrottle;
 }
 
 type Handler = (socket: Socket, payload: never) => Promise<Record<string, unknown> | void>;
@@ -73,7 +75,11 @@ export class ConnectionHandler {
     if (token === undefined) throw new ClientError(ErrorCode.Unauthorized, 'no token; connect with auth: { token }');
 
     const claims = await this.verifier.verify(token);
-    const data: SocketData = { claims, limiter: new RateLimiter(this.config.limits.eventsPerSecond) };
+    const data: SocketData = {
+      claims,
+      limiter: new RateLimiter(this.config.limits.eventsPerSecond),
+      keyFrames: new KeyFrameThrottle(this.config.limits.keyFrameRequestIntervalMs),
+    };
     socket.data = data;
   }
 
@@ -203,6 +209,14 @@ export class ConnectionHandler {
       },
       setPreferredLayers: async (socket, payload: Record<string, unknown>) => {
         await this.rooms.consumerAction(joined(socket), 'consumer.setPreferredLayers', payload);
+      },
+      requestKeyFrame: async (socket, payload: { consumerId: string }) => {
+        const peer = joined(socket);
+        const interval = this.config.limits.keyFrameRequestIntervalMs;
+        if (!(socket.data as SocketData).keyFrames.allow(payload.consumerId)) {
+          throw new ClientError(ErrorCode.RateLimited, `one keyframe request per consumer every ${interval} ms; the last one is still being served`);
+        }
+        await this.rooms.consumerAction(peer, 'consumer.requestKeyFrame', payload);
       },
       completeMigration: async (socket) => {
         const data = socket.data as SocketData;
