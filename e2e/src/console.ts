@@ -86,8 +86,8 @@ async function checkRejectedToken(page: Page, web: string, signaling: string, ro
     await page.waitForSelector('#login-error:has-text("admin grant")', { state: 'visible', timeout: 5000 });
     return [];
   } catch {
-    const shown = await page.locator('#login-error').textContent();
-    return [`with a token without the admin grant, the console did not show the 403 on the login form; it shows "${shown ?? ''}"`];
+    const errorText = await page.locator('#login-error').textContent();
+    return [`with a token without the admin grant, the console did not show the 403 on the login form; it shows "${errorText ?? ''}"`];
   }
 }
 

@@ -123,6 +123,7 @@ export class LoadSampler {
     return { bitrateIn, bitrateOut };
   }
 
+  /** Costs one worker request per producer each interval, as the bitrates cost one per transport. */
   private async samplePacketLoss(): Promise<void> {
     const byProducer = new Map<string, number>();
 
