@@ -27,7 +27,7 @@ export function linksBetweenNodes(pipes: PipeEntry[]): NodeLink[] {
 
 /**
  * Draws one line per link between the centres of the two node boxes, with
- * its stroke width by bitrate and a label with the bitrate and rooms. The
+ * its stroke width by bitrate, a bitrate label and the rooms as its title. The
  * node boxes sit above the SVG, so each line shows between the boxes.
  */
 export function drawPipeLines(svg: SVGSVGElement, links: NodeLink[], centres: Map<string, { x: number; y: number }>): void {
@@ -53,7 +53,12 @@ export function drawPipeLines(svg: SVGSVGElement, links: NodeLink[], centres: Ma
     label.setAttribute('x', String((from.x + to.x) / 2));
     label.setAttribute('y', String((from.y + to.y) / 2 - 12));
     label.setAttribute('text-anchor', 'middle');
-    label.textContent = `${formatBitrate(link.bitrate)} · ${link.roomIds.join(', ')}`;
+    label.textContent = formatBitrate(link.bitrate);
+
+    // The rooms show on hover; the node boxes list them too, and long room ids would cover the boxes.
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = link.roomIds.join(', ');
+    line.append(title);
 
     svg.append(line, label);
   }
