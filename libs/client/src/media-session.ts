@@ -1,6 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 
 import type { SignalingChannel } from './signaling';
+import { decodeReading, StallDetector, STALL_POLL_MS } from './stall-watch';
 import type { NewConsumerNotice, RemoteTrack, TrackSource } from './types';
 
 /** ICE restarts tried per transport before its failure is left to reconnectMedia. */
@@ -46,6 +47,9 @@ export class MediaSession {
   private sendTransport?: types.Transport;
   private recvTransport?: types.Transport;
   private closed = false;
+  private readonly stalls = new StallDetector();
+  private stallTimer?: ReturnType<typeof setInterval>;
+  private checkingStalls = false;
 
   constructor(
     readonly nodeId: string,
@@ -132,6 +136,7 @@ export class MediaSession {
     const source = notice.source ?? (notice.kind === 'audio' ? 'microphone' : 'camera');
     this.consumers.set(consumer.id, { consumer, peerId: notice.peerId, source });
     consumer.on('trackended', () => this.closeConsumer(consumer.id));
+    if (consumer.kind === 'video') this.watchStalls();
 
     this.hooks.onTrack({ consumerId: consumer.id, producerId: notice.producerId, peerId: notice.peerId, kind: notice.kind, source, track: consumer.track });
     try {
@@ -148,6 +153,7 @@ export class MediaSession {
     if (!entry) return;
 
     this.consumers.delete(consumerId);
+    this.stalls.forget(consumerId);
     entry.consumer.close();
     this.hooks.onTrackEnded({ consumerId, peerId: entry.peerId, kind: entry.consumer.kind, source: entry.source });
   }
@@ -164,6 +170,7 @@ export class MediaSession {
     if (this.closed) return;
     this.closed = true;
 
+    clearInterval(this.stallTimer);
     for (const consumerId of [...this.consumers.keys()]) this.closeConsumer(consumerId);
     this.producers.clear();
     this.sendTransport?.close();
@@ -172,6 +179,34 @@ export class MediaSession {
 
   get transports(): types.Transport[] {
     return [this.sendTransport, this.recvTransport].filter((transport): transport is types.Transport => transport !== undefined);
+  }
+
+  /** Starts reading the decode counters of received videos, once; a stalled one gets a keyframe request. */
+  private watchStalls(): void {
+    if (this.stallTimer !== undefined) return;
+
+    this.stallTimer = setInterval(() => {
+      if (this.checkingStalls) return;
+      this.checkingStalls = true;
+      void this.checkStalls().finally(() => (this.checkingStalls = false));
+    }, STALL_POLL_MS);
+  }
+
+  private async checkStalls(): Promise<void> {
+    for (const [consumerId, { consumer }] of this.consumers) {
+      if (consumer.kind !== 'video' || consumer.paused || consumer.closed) continue;
+
+      const reading = decodeReading(await consumer.getStats(), Date.now());
+      if (reading === undefined || !this.stalls.observe(consumerId, reading)) continue;
+
+      // A refusal (too soon after the last request, or the consumer closed meanwhile) leaves nothing to do.
+      this.requestKeyFrame(consumerId).catch(() => undefined);
+    }
+  }
+
+  /** Asks the SFU for a keyframe of a received video, which it passes on to the sender. */
+  async requestKeyFrame(consumerId: string): Promise<void> {
+    await this.signaling.request('requestKeyFrame', { consumerId });
   }
 
   private async openSend(): Promise<types.Transport> {

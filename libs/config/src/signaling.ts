@@ -37,7 +37,7 @@ export interface SignalingLimits {
   maxPeersPerRoom: number;
   maxProducersPerPeer: number;
   maxConsumersPerPeer: number;
-  /** Least time between two keyframe requests a client makes for one consumer; one sooner is refused. */
+  /** Minimum time between two keyframe requests a client makes for one consumer; one sooner is refused. */
   keyFrameRequestIntervalMs: number;
 }
 

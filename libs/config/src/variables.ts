@@ -61,7 +61,7 @@ export const variables = {
   SIGNALING_EVENTS_PER_SECOND: 'Events one socket may send per second, bursts of twice that allowed (default 50).',
   SIGNALING_RATE_LIMIT_ACTION: 'What a socket over its event rate gets: error (an error ack, default) or disconnect.',
   SIGNALING_KEYFRAME_REQUEST_INTERVAL_MS:
-    'Least milliseconds between two keyframe requests a client makes for one consumer; one sooner gets RATE_LIMITED (default 1000).',
+    'Minimum milliseconds between two keyframe requests a client makes for one consumer; one sooner gets RATE_LIMITED (default 1000).',
   SIGNALING_RESUME_GRACE: 'Seconds a peer whose socket dropped keeps its media, waiting to resume (default 15).',
   SIGNALING_RPC_TIMEOUT: 'Milliseconds signaling waits for an SFU node to answer (default 5000).',
   SIGNALING_CONSOLE_ORIGINS:
