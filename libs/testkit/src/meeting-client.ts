@@ -1,7 +1,7 @@
 import type { types } from 'msc-node';
 
 import { SignalingTestClient } from './signaling-client';
-import { NodeWebRtcPeer, type ReceivedStream, type WebRtcTransportParams } from './webrtc';
+import { NodeWebRtcPeer, type ReceivedStream, type SyntheticTrack, type WebRtcTransportParams } from './webrtc';
 
 interface JoinAnswer {
   peerId: string;
@@ -47,6 +47,7 @@ export class MeetingTestClient {
    */
   readonly received = new Map<string, ReceivedStream & { peerId: string; producerId: string; source?: string }>();
   readonly publishedProducerIds: string[] = [];
+  private readonly tracks = new Map<string, SyntheticTrack>();
   readonly errors: Error[] = [];
   /** Times at which the server asked this client to rebuild its media. */
   readonly reconnects: { at: number; reason: string; nodeId?: string }[] = [];
@@ -90,10 +91,16 @@ export class MeetingTestClient {
   async publish(kind: types.MediaKind, source?: string): Promise<string> {
     if (!this.sendOpened) await this.openSend();
     this.publishingSource = source;
-    const { producerId } = await this.peer.publishSynthetic(kind);
+    const { producerId, source: track } = await this.peer.publishSynthetic(kind);
     this.publishedProducerIds.push(producerId);
+    this.tracks.set(producerId, track);
     this.published.push({ kind, source });
     return producerId;
+  }
+
+  /** Keyframe requests (RTCP PLI) the SFU sent for one of this client's producers. */
+  keyFrameRequests(producerId: string): number {
+    return this.tracks.get(producerId)?.keyFrameRequests ?? 0;
   }
 
   /** The node the client's media is on now. */

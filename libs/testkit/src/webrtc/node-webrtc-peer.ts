@@ -109,6 +109,9 @@ export class NodeWebRtcPeer {
     const source = new SyntheticTrack(kind);
     this.sources.push(source);
     const producer = await this.sendTransport.produce({ track: source.track });
+    producer.rtpSender?.onPictureLossIndication.subscribe(() => {
+      source.keyFrameRequests += 1;
+    });
 
     source.start();
     return { producerId: producer.id, source };

@@ -44,6 +44,8 @@ export class SyntheticTrack {
   readonly track: MediaStreamTrack;
   /** Packets handed to the track. Its RTP sender drops those written before DTLS is connected. */
   packetsWritten = 0;
+  /** Keyframe requests (RTCP PLI) the track's RTP sender received. */
+  keyFrameRequests = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(readonly kind: MediaKind) {
