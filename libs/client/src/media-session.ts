@@ -1,7 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 
 import type { SignalingChannel } from './signaling';
-import { decodeReading, StallDetector, STALL_POLL_MS } from './stall-watch';
+import { decodeReading, spatialLayers, StallDetector, STALL_POLL_MS, type StallAction } from './stall-watch';
 import type { NewConsumerNotice, RemoteTrack, TrackSource } from './types';
 
 /** ICE restarts tried per transport before its failure is left to reconnectMedia. */
@@ -213,11 +213,19 @@ export class MediaSession {
       if (consumer.kind !== 'video' || consumer.paused || consumer.closed) continue;
 
       const reading = decodeReading(await consumer.getStats(), Date.now());
-      if (reading === undefined || !this.stalls.observe(consumerId, reading)) continue;
+      if (reading === undefined) continue;
 
       // A refusal (too soon after the last request, or the consumer closed meanwhile) leaves nothing to do.
-      this.requestKeyFrame(consumerId).catch(() => undefined);
+      this.actOnStall(consumer, this.stalls.observe(consumerId, reading)).catch(() => undefined);
     }
+  }
+
+  private async actOnStall(consumer: types.Consumer, action: StallAction): Promise<void> {
+    const layers = spatialLayers(consumer.rtpParameters.encodings?.[0]?.scalabilityMode);
+
+    if (action === 'keyframe') await this.requestKeyFrame(consumer.id);
+    if (action === 'lowerLayers' && layers > 1) await this.signaling.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0 });
+    if (action === 'restoreLayers' && layers > 1) await this.signaling.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer: layers - 1 });
   }
 
   /** Asks the SFU for a keyframe of a received video, which it passes on to the sender. */
