@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 
-import { ErrorCode } from '@sfu-cluster/protocol';
+import { ErrorCode, type CancelDrainResponse, type DrainResponse, type MoveResponse } from '@sfu-cluster/protocol';
 import { StaleEpochError, type Redis, type Registry } from '@sfu-cluster/registry';
 import { channels, RpcError, type RpcClient } from '@sfu-cluster/rpc';
 
@@ -41,14 +41,16 @@ export function adminActionsRouter(registry: Registry, rpc: RpcClient, publisher
     if (body.data.migrate) {
       for (const roomId of await roomsOn(registry, nodeId)) await publishMove(roomId, nodeId, 'node draining');
     }
-    res.status(202).json({ nodeId, migrate: body.data.migrate, ...result.value });
+    const drained: DrainResponse = { nodeId, migrate: body.data.migrate, ...result.value };
+    res.status(202).json(drained);
   });
 
   router.delete('/api/v1/admin/nodes/:nodeId/drain', async (req, res) => {
     const nodeId = req.params.nodeId;
     const result = await callNode<{ state: string }>(rpc, nodeId, 'node.undrain', {});
     if ('error' in result) return res.status(result.status).json({ error: result.error });
-    res.json({ nodeId, ...result.value });
+    const undrained: CancelDrainResponse = { nodeId, ...result.value };
+    res.json(undrained);
   });
 
   router.post('/api/v1/admin/rooms/:roomId/move', async (req, res) => {
@@ -73,7 +75,8 @@ export function adminActionsRouter(registry: Registry, rpc: RpcClient, publisher
       return res.status(409).json({ error: { code: ErrorCode.StaleEpoch, message: `room ${roomId} moved meanwhile; look at it again and retry` } });
     }
     await publishMove(roomId, undefined, `room moved to ${toNodeId}`);
-    res.status(202).json({ roomId, toNodeId, epoch, peers: (await registry.participants.count(roomId)) });
+    const moved: MoveResponse = { roomId, toNodeId, epoch, peers: await registry.participants.count(roomId) };
+    res.status(202).json(moved);
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 
-import { ErrorCode } from '@sfu-cluster/protocol';
+import { ErrorCode, type NodePlacement, type NodesResponse, type PipeEntry, type PipesResponse, type RoomPlacement, type RoomSummary } from '@sfu-cluster/protocol';
 import type { Redis, Registry } from '@sfu-cluster/registry';
 import type { RpcClient } from '@sfu-cluster/rpc';
 
@@ -22,7 +22,8 @@ export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenV
 
   router.get('/api/v1/admin/nodes', async (_req, res) => {
     const [nodes, lost] = await Promise.all([registry.nodes.list(), registry.nodes.expiredNodeIds()]);
-    res.json({ nodes, lost });
+    const body: NodesResponse = { nodes, lost };
+    res.json(body);
   });
 
   router.get('/api/v1/admin/rooms', async (_req, res) => {
@@ -48,7 +49,7 @@ export function adminRouter(registry: Registry, rpc: RpcClient, verifier: TokenV
   return router;
 }
 
-async function roomSummary(registry: Registry, roomId: string): Promise<Record<string, unknown>> {
+async function roomSummary(registry: Registry, roomId: string): Promise<RoomSummary> {
   const [room, participants, producers] = await Promise.all([
     registry.rooms.get(roomId),
     registry.participants.count(roomId),
@@ -70,7 +71,7 @@ async function roomPlacement(
   rpc: RpcClient,
   roomId: string,
   room: NonNullable<Awaited<ReturnType<Registry['rooms']['get']>>>,
-): Promise<Record<string, unknown>> {
+): Promise<RoomPlacement> {
   const [participants, producers, decisions] = await Promise.all([
     registry.participants.list(roomId),
     registry.participants.producers(roomId),
@@ -80,7 +81,7 @@ async function roomPlacement(
 
   const descriptions = new Map<string, NodeDescription>();
   const nodes = await Promise.all(
-    room.nodeIds.map(async (nodeId) => {
+    room.nodeIds.map(async (nodeId): Promise<NodePlacement> => {
       try {
         const description = await describeNode(rpc, nodeId);
         descriptions.set(nodeId, description);
@@ -136,9 +137,9 @@ function receivedBitrate(description: NodeDescription | undefined, roomId: strin
  * direction that carries no producer shows bitrate 0.
  * Nodes that do not respond in time are listed in unreachable.
  */
-async function pipeList(registry: Registry, rpc: RpcClient): Promise<Record<string, unknown>> {
+async function pipeList(registry: Registry, rpc: RpcClient): Promise<PipesResponse> {
   const nodes = await registry.nodes.list();
-  const pipes: { roomId: string; fromNodeId: string; toNodeId: string; bitrate: number }[] = [];
+  const pipes: PipeEntry[] = [];
   const unreachable: string[] = [];
 
   await Promise.all(

@@ -1,3 +1,4 @@
+import type { PeerPlacement } from '@sfu-cluster/protocol';
 import type { RpcClient } from '@sfu-cluster/rpc';
 
 /**
@@ -13,7 +14,7 @@ export interface NodeDescription {
     peers: {
       peerId: string;
       workerIndex: number;
-      producers: unknown[];
+      producers: PeerPlacement['producers'];
       consumers: number;
       transports: number;
       bitrateIn: number;
