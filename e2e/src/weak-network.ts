@@ -96,10 +96,10 @@ runScenario('weak-network', RUN_TIMEOUT_MS, async (context) => {
   await lossy.page.screenshot({ path: join(context.artifacts, 'lossy-grid-end.png'), fullPage: true });
 
   checkDropRate(context, counts);
-  checkPlayback(context, lossy, clean, lossySamples, 'fail');
-  // NOTE: reported, not failed. When the lossy sender drops a simulcast layer, mediasoup switches layers after 1.5 s without packets, then waits for a keyframe over the lossy link: 0.4-2.8 s in 3 runs.
+  const lossyView = checkPlayback(context, lossy, clean, lossySamples, 'fail');
+  // NOTE: reported, not failed: 0.5-1.1 s in 9 of 10 runs, but 5.7 s in one where no packet reached the clean page for 6.7 s after the lossy sender dropped its upper simulcast layer (cause not found).
   const cleanView = checkPlayback(context, clean, lossy, cleanSamples, 'report');
-  await writeFile(join(context.artifacts, 'figures.json'), JSON.stringify({ cleanViewOfLossyVideo: cleanView }, null, 2));
+  await writeFile(join(context.artifacts, 'figures.json'), JSON.stringify({ lossyViewOfCleanVideo: lossyView, cleanViewOfLossyVideo: cleanView }, null, 2));
   reportRtpCounters(context, lossy, lossySamples, `in ${network.name}`);
   reportRtpCounters(context, clean, cleanSamples, 'in the root namespace');
 });
