@@ -51,7 +51,7 @@ export async function runFailoverBench(options: FailoverBenchOptions): Promise<B
 
 function hostingNode(cluster: LocalCluster, clients: MeetingTestClient[]): SfuNodeProcess {
   const nodeIds = new Set(clients.map((client) => client.nodeId));
-  if (nodeIds.size !== 1) throw new Error(`the failover room spans nodes ${[...nodeIds].join(', ')}; expected one node to carry every client`);
+  if (nodeIds.size !== 1) throw new Error(`the failover room spans nodes ${[...nodeIds].join(', ')}, but the benchmark kills one node that carries every client`);
   const nodeId = [...nodeIds][0]!;
   const node = cluster.sfu.find((entry) => entry.nodeId === nodeId);
   if (!node) throw new Error(`clients are on ${nodeId}, which is not a node of this cluster`);

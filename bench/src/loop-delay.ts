@@ -3,7 +3,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 /**
  * Event-loop delay of this process while a measurement runs. The WebRTC
  * clients run in the benchmark process, so a busy loop delays their packets
- * and timestamps; the notes report this beside the figures it inflates.
+ * and timestamps. The notes report it beside the figures it inflates.
  */
 export class LoopDelay {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
