@@ -130,6 +130,22 @@ export class NodeRegistry {
     return expired;
   }
 
+  /** Returns the live records and the expired node ids from one read of the index. */
+  async index(): Promise<{ live: NodeRecord[]; expired: string[] }> {
+    return this.readIndex();
+  }
+
+  /**
+   * Deletes only a node's record, so the node reads as expired at once:
+   * placement skips it and recovery treats it as lost. A node that is in
+   * fact alive writes its record again with its next heartbeat.
+   */
+  async expire(nodeId: string): Promise<void> {
+    assertId('node id', nodeId);
+
+    await this.redis.del(this.keys.node(nodeId));
+  }
+
   /** Deletes a node's record, its reservations and its index entries, for a clean exit or after recovery. */
   async remove(nodeId: string): Promise<void> {
     assertId('node id', nodeId);

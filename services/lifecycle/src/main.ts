@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const app = express();
   const metrics = createProcessMetrics(app, { service: 'lifecycle', node: nodeId });
   const worker = startRoomWorker(context, redis.duplicate({ maxRetriesPerRequest: null }), roomQueue, metrics);
-  const watcher = new LostNodeWatcher(registryRedis, registry, roomQueue, moduleLogger(logger, 'lost-nodes'));
+  const watcher = new LostNodeWatcher(registryRedis, registry, roomQueue, moduleLogger(logger, 'lost-nodes'), config.redis.prefix);
 
   const webhooks = startWebhookWorker({ redis, redisPrefix: config.redis.prefix, config: config.webhooks, logger });
 

@@ -123,6 +123,10 @@ describe('room lifecycle', () => {
     // Within 5 s of the kill, counted from it: 3 s of that is the node record's TTL.
     expect(Date.now() - killedAt).toBeLessThan(5000);
     for (const client of [alice, bob]) expect(client.nodeId).not.toBe(lostNode.nodeId);
+    // The killed process's Redis connections closed, so the watcher saw its
+    // request channel empty and did not wait for the record's TTL.
+    const declared = await cluster.lifecycle!.process.waitForLine(/stopped listening for requests/, 1000);
+    expect(declared).toContain(lostNode.nodeId);
 
     await waitFor('no key of the lost node left', async () => {
       const room = await registry.rooms.get('lost');
