@@ -11,7 +11,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * a fake camera and microphone that need no permission prompt.
  * Playwright adds --headless and a fresh temporary --user-data-dir itself.
  */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -4,29 +4,14 @@ import { join } from 'node:path';
 
 import { chromium, type Browser } from 'playwright-core';
 
-import { CHROMIUM_PATH } from './browser';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './browser';
+import { namespaceOption } from './netns';
 
-/**
- * The flags of launchChromium in browser.ts: headless Chromium that reaches
- * only what it is pointed at, with a fake camera and microphone.
- * TODO: import them once browser.ts exports its flag list.
- */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 /**
  * Launches Debian's Chromium, inside a network namespace when one is given.
  * Playwright runs the executable it is given with the DevTools pipe on file
- * descriptors 3 and 4, so a wrapper script that execs `ip netns exec` keeps
+ * descriptors 3 and 4, so a wrapper script that execs nsenter keeps
  * those descriptors and the process id, and playwright drives it as usual.
  * secureOrigins are http origins Chromium treats as secure: getUserMedia
  * needs a secure context, and only loopback origins are one without TLS.
@@ -37,7 +22,7 @@ export async function launchChromiumOn(secureOrigins: string[], namespace?: stri
 
   const folder = await mkdtemp(join(tmpdir(), `${namespace}-`));
   const wrapper = join(folder, 'chromium');
-  await writeFile(wrapper, `#!/bin/sh\nexec ip netns exec '${namespace}' '${CHROMIUM_PATH}' "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\nexec nsenter '${namespaceOption(namespace)}' '${CHROMIUM_PATH}' "$@"\n`);
   await chmod(wrapper, 0o755);
 
   try {

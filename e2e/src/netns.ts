@@ -67,9 +67,9 @@ export async function createLossyNamespace(): Promise<LossyNamespace> {
     await ip(['addr', 'add', `${hostAddress}/30`, 'dev', hostVeth]);
     await ip(['link', 'set', hostVeth, 'up']);
 
-    await ip(['netns', 'exec', name, 'ip', 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceVeth]);
-    await ip(['netns', 'exec', name, 'ip', 'link', 'set', namespaceVeth, 'up']);
-    await ip(['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+    await ip(['-n', name, 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceVeth]);
+    await ip(['-n', name, 'link', 'set', namespaceVeth, 'up']);
+    await ip(['-n', name, 'link', 'set', 'lo', 'up']);
   } catch (error) {
     await remove();
     throw error;
@@ -80,7 +80,7 @@ export async function createLossyNamespace(): Promise<LossyNamespace> {
     hostAddress,
     namespaceAddress,
     dropMedia: (dropPercent, mediaPorts) =>
-      runWithInput('ip', ['netns', 'exec', name, 'nft', '-f', '-'], lossRules(namespaceVeth, dropPercent, mediaPorts)),
+      runWithInput('nsenter', [namespaceOption(name), 'nft', '-f', '-'], lossRules(namespaceVeth, dropPercent, mediaPorts)),
     packetCounts: () => readCounters(name),
     remove,
   };
@@ -141,7 +141,7 @@ function lossRules(device: string, dropPercent: number, mediaPorts: PortRange): 
 }
 
 async function readCounters(namespace: string): Promise<PacketCounts> {
-  const output = await ip(['netns', 'exec', namespace, 'nft', '-j', 'list', 'counters', 'table', 'netdev', TABLE]);
+  const output = await run('nsenter', [namespaceOption(namespace), 'nft', '-j', 'list', 'counters', 'table', 'netdev', TABLE]);
   const entries = (JSON.parse(output) as { nftables: Array<{ counter?: { name: string; packets: number } }> }).nftables;
 
   const counts: Record<string, number> = {};
@@ -161,13 +161,26 @@ async function freeSubnet(): Promise<string> {
   throw new Error(`every ${SUBNET_PREFIX}.N.0/30 subnet is in use; delete leftover veths (ip -4 addr show)`);
 }
 
-async function ip(args: string[]): Promise<string> {
+/**
+ * The nsenter option that enters only the namespace's network. Unlike
+ * `ip netns exec`, it needs no private mount namespace, which fails where
+ * / is not a mount point (a chroot).
+ */
+export function namespaceOption(namespace: string): string {
+  return `--net=/run/netns/${namespace}`;
+}
+
+function ip(args: string[]): Promise<string> {
+  return run('ip', args);
+}
+
+async function run(command: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await execFileAsync('ip', args, { timeout: 10_000 });
+    const { stdout } = await execFileAsync(command, args, { timeout: 10_000 });
     return stdout;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`ip ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
   }
 }
 
