@@ -67,9 +67,10 @@ export async function createLossyNamespace(): Promise<LossyNamespace> {
     await ip(['addr', 'add', `${hostAddress}/30`, 'dev', hostVeth]);
     await ip(['link', 'set', hostVeth, 'up']);
 
-    await ip(['-n', name, 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceVeth]);
-    await ip(['-n', name, 'link', 'set', namespaceVeth, 'up']);
-    await ip(['-n', name, 'link', 'set', 'lo', 'up']);
+    // nsenter, not `ip -n`: iproute2 also makes / a slave mount when it switches namespace.
+    await run('nsenter', [namespaceOption(name), 'ip', 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceVeth]);
+    await run('nsenter', [namespaceOption(name), 'ip', 'link', 'set', namespaceVeth, 'up']);
+    await run('nsenter', [namespaceOption(name), 'ip', 'link', 'set', 'lo', 'up']);
   } catch (error) {
     await remove();
     throw error;
