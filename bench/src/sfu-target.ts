@@ -142,10 +142,11 @@ export class SfuTarget {
 }
 
 /**
- * Starts nodeCount SFU nodes, puts the workload's publishers on the first
- * one and each subscriber on the node at its index in subscriberNodes
- * (the first node when missing, so no media crosses a pipe), and measures
- * it with the CPU groups that pidGroups picks.
+ * Starts nodeCount SFU nodes and measures the workload with the CPU groups
+ * that pidGroups picks. Publishers go on the first node, and each
+ * subscriber on the node at its index in subscriberNodes. Without
+ * subscriberNodes, every subscriber is on the first node and no media
+ * crosses a pipe.
  */
 export async function measureSfuForwarding(
   nodeCount: number,
