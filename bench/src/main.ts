@@ -108,19 +108,29 @@ async function main(): Promise<void> {
   };
 
   // One at a time: each benchmark measures CPU, and two would measure each other.
+  // A benchmark that throws (a missing package, a server that did not
+  // start) is reported and the others still run.
   const results: BenchResult[] = [];
+  const failures: string[] = [];
   for (const name of BENCHMARKS.filter((benchmark) => selected.includes(benchmark))) {
     log(`${name}: starting`);
-    const result = await runs[name]();
-    log(`${name}: wrote ${writeResult(values.out, result)}`);
-    results.push(result);
+    try {
+      const result = await runs[name]();
+      log(`${name}: wrote ${writeResult(values.out, result)}`);
+      results.push(result);
+    } catch (error) {
+      log(`${name}: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   process.stdout.write(`\n${renderTable(results)}\n`);
   for (const result of results) {
     for (const note of result.notes) process.stdout.write(`\n${result.name}: ${note}`);
   }
+  for (const failure of failures) process.stdout.write(`\nFAILED to run ${failure}`);
   process.stdout.write('\n');
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
