@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { ManagedProcess, workerBin } from '@sfu-cluster/testkit';
 
 import type { BareServerConfig } from './bare-server';
-import { forwardingFigures, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
-import type { Bar, BenchResult } from './result';
+import { forwardingFigures, forwardingSettings, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { benchResult, type Bar, type BenchResult } from './result';
 import { childPids, measureSfuForwarding, type SfuTarget } from './sfu-target';
 import { Publishers, Sinks, type PublisherTarget, type WorkloadShape } from './workload';
 
@@ -106,10 +106,9 @@ function report(options: ClusterTaxOptions, cluster: ForwardingRun, bare: Forwar
   }
   const hostingRatio = (groups.node! + groups.worker!) / cluster.forwarded / cpuPerPacket(bare);
 
-  return {
+  return benchResult({
     name: 'cluster-tax',
     title: 'CPU per forwarded packet: the cluster against a bare mediasoup server',
-    measuredAt: new Date().toISOString(),
     figures: {
       ...forwardingFigures(cluster),
       hostingNodeRatio: { value: hostingRatio, unit: 'x bare' },
@@ -117,10 +116,8 @@ function report(options: ClusterTaxOptions, cluster: ForwardingRun, bare: Forwar
     },
     baseline: { what: 'bare one-process mediasoup server', figures: forwardingFigures(bare) },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
-    settings: { shape, subscribers: options.subscribers, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds },
+    settings: forwardingSettings(shape, options),
     notes,
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { startCluster, type LocalCluster, type MeetingTestClient, type SfuNodePr
 import { consumersBefore, joinFailoverRoom, leaveAll, measureRecovery, type ClientRecovery } from './failover-room';
 import { formatLoopDelay, LoopDelay } from './loop-delay';
 import { formatLatency, latencyFigures, summarizeLatency, type LatencySummary } from './latency-summary';
-import type { Bar, BenchResult } from './result';
+import { benchResult, type Bar, type BenchResult } from './result';
 
 export interface FailoverBenchOptions {
   /** Clients on the killed worker, and again on the killed node. */
@@ -148,10 +148,9 @@ function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: 
     'There is no baseline: the ratio is the measured percentile over its bar. Times are read in the benchmark process, which also runs every client, so its event-loop delay adds to them.',
   ];
 
-  return {
+  return benchResult({
     name: 'failover',
     title: 'Time from kill -9 of a worker or an SFU node to media flowing again at each client',
-    measuredAt: new Date().toISOString(),
     // The two figures the bars read come first, because the table prints the first three.
     figures: {
       workerDeathP99: { value: worker.p99, unit: 'ms' },
@@ -163,10 +162,8 @@ function report(options: FailoverBenchOptions, workerRun: FailoverRun, nodeRun: 
     },
     baseline: { what: 'none: the bars are absolute', figures: {} },
     ratio: worker.p99 / WORKER_P99_BAR_MS,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
     settings: { clients: options.clients, publishers: 2, workersPerNode: 1, recoveryTimeoutMs: RECOVERY_TIMEOUT_MS },
     notes,
-  };
+  });
 }

@@ -84,6 +84,11 @@ export function packetsPerCoreSecond(run: ForwardingRun): number {
 }
 
 /** Returns the figures of a run, as stored in a result. */
+/** Settings of a forwarding benchmark, as its result records them. */
+export function forwardingSettings(shape: unknown, window: ForwardingWindow): Record<string, unknown> {
+  return { shape, subscribers: window.subscribers, warmupSeconds: window.warmupSeconds, durationSeconds: window.durationSeconds };
+}
+
 export function forwardingFigures(run: ForwardingRun): Record<string, Figure> {
   return {
     packetsPerCoreSecond: { value: packetsPerCoreSecond(run), unit: 'packets/core-s' },

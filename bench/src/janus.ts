@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { repoRoot } from '@sfu-cluster/testkit';
 
 import { clusterCpuGroups } from './cluster-tax';
-import { forwardingFigures, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { forwardingFigures, forwardingSettings, measureForwarding, type ForwardingRun, type ForwardingWindow } from './forwarding';
 import { setUpJanusRoom } from './janus-room';
 import { JanusServer } from './janus-server';
-import type { Bar, BenchResult } from './result';
+import { benchResult, type Bar, type BenchResult } from './result';
 import { measureSfuForwarding } from './sfu-target';
 import { ensureCommand } from './tools';
 import { Publishers, Sinks, type WorkloadShape } from './workload';
@@ -96,10 +96,9 @@ function report(options: JanusBenchOptions, cluster: ForwardingRun, janus: Forwa
     );
   }
 
-  return {
+  return benchResult({
     name: 'janus',
     title: 'CPU per forwarded packet: the cluster against Janus 1.1.2 with rtp_forward',
-    measuredAt: new Date().toISOString(),
     figures: {
       ...forwardingFigures(cluster),
       hostingNodeRatio: { value: hostingRatio, unit: 'x Janus' },
@@ -107,10 +106,8 @@ function report(options: JanusBenchOptions, cluster: ForwardingRun, janus: Forwa
     },
     baseline: { what: 'Janus 1.1.2 VideoRoom, remote publishers and rtp_forward', figures: forwardingFigures(janus) },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
-    settings: { shape, subscribers: options.subscribers, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds },
+    settings: forwardingSettings(shape, options),
     notes,
-  };
+  });
 }

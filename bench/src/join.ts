@@ -4,7 +4,7 @@ import { timeJoin, type JoinTiming } from './join-client';
 import { startBareTarget, startClusterTarget, type JoinTarget } from './join-targets';
 import { formatLoopDelay, LoopDelay } from './loop-delay';
 import { formatLatency, latencyFigures, summarizeLatency } from './latency-summary';
-import type { Bar, BenchResult } from './result';
+import { benchResult, type Bar, type BenchResult } from './result';
 
 export interface JoinBenchOptions {
   /** Measured joins per server. */
@@ -146,10 +146,9 @@ function report(options: JoinBenchOptions, runs: JoinRuns): BenchResult {
     if (run.failures.length > 0) notes.push(`${run.failures.length} ${side} joins failed (counted as infinite time); first: ${run.failures[0]}`);
   }
 
-  return {
+  return benchResult({
     name: 'join',
     title: 'Time from join to the first RTP of a remote producer: the cluster against a bare server',
-    measuredAt: new Date().toISOString(),
     figures: {
       ...latencyFigures('firstRtp', cluster),
       failedJoins: { value: clusterRun.failures.length, unit: 'joins' },
@@ -159,10 +158,8 @@ function report(options: JoinBenchOptions, runs: JoinRuns): BenchResult {
       figures: { ...latencyFigures('firstRtp', bare), failedJoins: { value: bareRun.failures.length, unit: 'joins' } },
     },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
     settings: { joiners: options.joiners, batch: options.batch, warmupJoins: WARMUP_JOINS, publisher: 'audio', joinTimeoutMs: JOIN_TIMEOUT_MS },
     notes,
-  };
+  });
 }

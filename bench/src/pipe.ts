@@ -1,7 +1,7 @@
-import { forwardingFigures, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { forwardingFigures, forwardingSettings, type ForwardingRun, type ForwardingWindow } from './forwarding';
 import { CPU_BAR, LATENCY_BAR_MS } from './pipe-bars';
 import { pipeNotes } from './pipe-notes';
-import type { Bar, BenchResult } from './result';
+import { benchResult, type Bar, type BenchResult } from './result';
 import { childPids, measureSfuForwarding, type SfuTarget } from './sfu-target';
 import type { WorkloadShape } from './workload';
 
@@ -82,10 +82,9 @@ function report(options: PipeBenchOptions, split: ForwardingRun, baseline: Forwa
     { bar: `added p99 latency <= ${LATENCY_BAR_MS} ms`, value: derived.addedP99Ms, met: derived.addedP99Ms <= LATENCY_BAR_MS },
   ];
 
-  return {
+  return benchResult({
     name: 'pipe',
     title: 'The cross-node pipe hop: extra CPU per piped producer and added latency',
-    measuredAt: new Date().toISOString(),
     figures: {
       pipeCpuPerProducer: { value: derived.pipeCoresPerProducer * 1000, unit: 'CPU ms/s' },
       addedLatencyP99: { value: derived.addedP99Ms, unit: 'ms' },
@@ -103,10 +102,8 @@ function report(options: PipeBenchOptions, split: ForwardingRun, baseline: Forwa
       },
     },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
-    settings: { shape: options.shape, subscribers: options.subscribers, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds },
+    settings: forwardingSettings(options.shape, options),
     notes: pipeNotes(options, split, baseline, derived, bars),
-  };
+  });
 }

@@ -7,7 +7,7 @@ import { createRegistry, RegistryKeys, type NodeRecord, type Registry } from '@s
 import { startRedis } from '@sfu-cluster/testkit';
 
 import { CpuMeter } from './cpu';
-import { quantile, type Bar, type BenchResult } from './result';
+import { benchResult, quantile, type Bar, type BenchResult } from './result';
 import { ensureCommand } from './tools';
 
 export interface PlacementBenchOptions {
@@ -308,10 +308,9 @@ function report(options: PlacementBenchOptions, { measured, single, noop, seedSe
     );
   }
 
-  return {
+  return benchResult({
     name: 'placement',
     title: `Placement with ${options.nodes} nodes and ${options.rooms} rooms`,
-    measuredAt: new Date().toISOString(),
     figures: {
       rate: { value: measured.rate, unit: 'placements/s' },
       p50: { value: measured.p50Ms, unit: 'ms' },
@@ -331,10 +330,8 @@ function report(options: PlacementBenchOptions, { measured, single, noop, seedSe
       },
     },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
     settings: { ...options, log: undefined },
     notes,
-  };
+  });
 }

@@ -40,6 +40,17 @@ export interface BenchResult {
   notes: string[];
 }
 
+/** The fields a benchmark decides; benchResult derives the others. */
+export type BenchOutcome = Omit<BenchResult, 'measuredAt' | 'bar' | 'met'>;
+
+/** Builds a result stamped now, whose bar is its first bar's and which is met when every bar is. */
+export function benchResult(outcome: BenchOutcome): BenchResult {
+  const { name, title, figures, baseline, ratio, bars, settings, notes } = outcome;
+  const bar = bars[0]?.bar ?? '';
+  const met = bars.every((entry) => entry.met);
+  return { name, title, measuredAt: new Date().toISOString(), figures, baseline, ratio, bar, met, bars, settings, notes };
+}
+
 export function writeResult(directory: string, result: BenchResult): string {
   mkdirSync(directory, { recursive: true });
   const path = join(directory, `${result.name}.json`);

@@ -2,7 +2,7 @@ import { LOCAL_JWT_SECRET } from '@sfu-cluster/config';
 import { signToken } from '@sfu-cluster/protocol';
 import { MeetingTestClient, sleep, startCluster, waitFor, type LocalCluster } from '@sfu-cluster/testkit';
 
-import type { Bar, BenchResult } from './result';
+import { benchResult, type Bar, type BenchResult } from './result';
 import { RssSampler, slopePerHour, type RssSeries } from './rss';
 import { childPids } from './sfu-target';
 
@@ -157,17 +157,14 @@ function report(
   ];
   if (errors.length > 0) notes.push(`Client errors: ${errors.slice(0, 3).join('; ')}`);
 
-  return {
+  return benchResult({
     name: 'soak',
     title: 'RSS growth of every cluster process during a 4-person call',
-    measuredAt: new Date().toISOString(),
     figures,
     baseline: { what: 'none: the bar is absolute', figures: {} },
     ratio: worst.slopeMbPerHour / BAR_MB_PER_HOUR,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
     settings: { minutes: options.minutes, participants: PARTICIPANTS, sampleSeconds: SAMPLE_MS / 1000, warmupSeconds: run.warmupSeconds },
     notes,
-  };
+  });
 }

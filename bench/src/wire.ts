@@ -6,8 +6,8 @@ import { join } from 'node:path';
 
 import { ManagedProcess } from '@sfu-cluster/testkit';
 
-import { forwardingFigures, measureForwarding, packetsPerCoreSecond, type ForwardingRun, type ForwardingWindow } from './forwarding';
-import type { Bar, BenchResult } from './result';
+import { forwardingFigures, forwardingSettings, measureForwarding, packetsPerCoreSecond, type ForwardingRun, type ForwardingWindow } from './forwarding';
+import { benchResult, type Bar, type BenchResult } from './result';
 import { measureSfuForwarding } from './sfu-target';
 import { ensureCommand } from './tools';
 import { Publishers, Sinks, type WorkloadShape } from './workload';
@@ -92,17 +92,14 @@ function report(options: WireBenchOptions, sfu: ForwardingRun, reflector: Forwar
     );
   }
 
-  return {
+  return benchResult({
     name: 'wire',
     title: 'Forwarded packets per core: one SFU node against a UDP reflector',
-    measuredAt: new Date().toISOString(),
     figures: forwardingFigures(sfu),
     baseline: { what: 'C reflector with recvmmsg/sendmmsg', figures: forwardingFigures(reflector) },
     ratio,
-    bar: bars[0]!.bar,
-    met: bars.every((bar) => bar.met),
     bars,
-    settings: { shape, subscribers: options.subscribers, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds },
+    settings: forwardingSettings(shape, options),
     notes,
-  };
+  });
 }
