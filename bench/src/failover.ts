@@ -85,8 +85,8 @@ async function killWorker(cluster: LocalCluster, urls: string[], options: Failov
 async function killNode(cluster: LocalCluster, urls: string[], options: FailoverBenchOptions, clusterUpAt: number): Promise<FailoverRun> {
   const clients = await joinFailoverRoom(urls, 'failover-node', options.clients);
   try {
-    // A lifecycle worker declares no node lost in its first 5 s on Redis
-    // (NODE_TTL_MS + 2 s, against a Redis restart); a running cluster is past that.
+    // A lifecycle worker declares no node lost in its first 5 s on Redis (NODE_TTL_MS + 2 s),
+    // because a Redis restart expires every record. A running cluster is past that.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, clusterUpAt + LIFECYCLE_SETTLED_MS - Date.now())));
 
     const node = hostingNode(cluster, clients);

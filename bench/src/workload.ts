@@ -183,8 +183,8 @@ export class Sinks {
 
   /** Returns the latency quantiles of every sink, or of the sinks at sinkIndexes only. */
   latency(sinkIndexes?: number[]): { p50Ms: number; p99Ms: number } {
-    const wanted = sinkIndexes === undefined ? undefined : new Set(sinkIndexes);
-    const samples = wanted === undefined ? this.latenciesMs : this.latenciesMs.filter((_, sample) => wanted.has(this.latencySinks[sample]!));
+    const selected = sinkIndexes === undefined ? undefined : new Set(sinkIndexes);
+    const samples = selected === undefined ? this.latenciesMs : this.latenciesMs.filter((_, sample) => selected.has(this.latencySinks[sample]!));
     const sorted = [...samples].sort((a, b) => a - b);
     return { p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
   }
@@ -192,7 +192,7 @@ export class Sinks {
   /**
    * Returns the quantiles of each latency sample at the sinks at sinkIndexes
    * minus the mean latency of the same packet at the other sinks. A delay of
-   * this process that holds a packet for both sets alike cancels out, so
+   * this process that delays a packet for both sets alike cancels out, so
    * the result is closer to the delay between the two sets of sinks.
    * Packets seen on one side only are skipped.
    */

@@ -79,8 +79,8 @@ runScenario('meeting', RUN_TIMEOUT_MS, async (context) => {
     await participant.page.screenshot({ path: join(context.artifacts, `grid-${index + 1}.png`), fullPage: true });
   }
   await printSummary(context, participants, firstFrames);
-  // NOTE: Firefox is only a receiver here. With Firefox as the owner, the pages on the other SFU node (through the
-  // pipe) still decoded 4 to 15 frames a second 1.5 s after its camera went off in 4 of 6 runs, while its own node's page stopped.
+  // NOTE: Firefox is only a receiver here. With Firefox as the owner, its own node's page stopped decoding,
+  // but in 4 of 6 runs the pages on the other SFU node still decoded 4 to 15 frames a second 1.5 s after its camera went off.
   for (const owner of [first]) {
     const toggleFailures = await checkCameraToggle(owner, participants);
     failures.push(...toggleFailures);
@@ -116,9 +116,9 @@ async function checkLeave(context: ScenarioContext, participants: Participant[],
   const others = participants.filter((participant) => participant !== leaving);
   const failures: string[] = [];
 
-  // A DOM click, not an actionability-checked one: on a loaded machine the
-  // latter can take seconds before the page even sees it, and the bound
-  // below counts from here.
+  // A DOM click, not an actionability-checked one, because on a loaded
+  // machine the latter can take seconds to reach the page. The bound below
+  // counts from here.
   const leftAt = Date.now();
   await leaving.page.evaluate(() => (document.querySelector('#leave') as HTMLButtonElement).click());
   const times = await Promise.all(

@@ -163,7 +163,7 @@ async function freeSubnet(): Promise<string> {
 }
 
 /**
- * The nsenter option that enters only the namespace's network. Unlike
+ * Returns the nsenter option that enters only the namespace's network. Unlike
  * `ip netns exec`, it needs no private mount namespace, which fails where
  * / is not a mount point (a chroot).
  */

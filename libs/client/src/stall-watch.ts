@@ -27,7 +27,7 @@ interface DecodeProgress {
   lastFrameAt: number;
   /** When bytesReceived last grew, or the first reading. */
   lastBytesAt: number;
-  askedAt?: number;
+  requestedAt?: number;
   loweredAt?: number;
 }
 
@@ -77,10 +77,10 @@ export class StallDetector {
     }
 
     const stalled = bytesRose && reading.at - state.lastFrameAt >= STALL_MS;
-    const askedRecently = state.askedAt !== undefined && reading.at - state.askedAt < KEYFRAME_RETRY_MS;
-    if (!stalled || askedRecently) return 'none';
+    const requestedRecently = state.requestedAt !== undefined && reading.at - state.requestedAt < KEYFRAME_RETRY_MS;
+    if (!stalled || requestedRecently) return 'none';
 
-    state.askedAt = reading.at;
+    state.requestedAt = reading.at;
     return 'keyframe';
   }
 

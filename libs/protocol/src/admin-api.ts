@@ -137,7 +137,7 @@ export interface RoomPlacement {
 
 export interface DrainResponse {
   nodeId: string;
-  /** True when the node's rooms were also told to move to other nodes. */
+  /** True when the node's rooms were also sent a move to other nodes. */
   migrate: boolean;
   state: string;
   rooms: number;

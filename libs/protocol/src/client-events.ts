@@ -75,7 +75,7 @@ export const clientSchemas = {
     spatialLayer: z.number().int().min(0).max(3),
     temporalLayer: z.number().int().min(0).max(3).optional(),
   }),
-  /** The client's decoder of this consumer stalled: the SFU asks the producer for a keyframe, at most once per interval. */
+  /** A client's report that its decoder of this consumer stalled. The SFU then requests a keyframe from the producer, at most once per interval. */
   requestKeyFrame: z.object({ consumerId: id }),
   restartIce: z.object({ transportId: id }),
   resume: z.object({ sessionId: id }),

@@ -44,7 +44,7 @@ export class LoadSampler {
     return this.last;
   }
 
-  /** A transport's bitrates in the last sample; zero for a transport not sampled yet. */
+  /** Returns a transport's bitrates in the last sample, or zero for a transport not sampled yet. */
   transportBitrate(transportId: string): TransportBitrate {
     return this.bitrateByTransport.get(transportId) ?? { bitrateIn: 0, bitrateOut: 0 };
   }

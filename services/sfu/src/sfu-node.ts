@@ -343,7 +343,7 @@ export class SfuNode {
     return [...clients, ...this.pipes.transportList()];
   }
 
-  /** The producers of this node's peers; pipe producers are left out, their origin node samples them. */
+  /** Returns the producers of this node's peers, without pipe producers, because their origin node samples them. */
   private producers(): Producer[] {
     return this.media.peerList().flatMap((peer) => [...peer.producers.values()]);
   }

@@ -397,7 +397,7 @@ export class RoomService {
     }
   }
 
-  /** The room as a joining or moved peer needs it, with ICE servers whose TURN credential is minted now for identity. */
+  /** Builds the room state a joining or moved peer needs, with ICE servers whose TURN credential is minted now for identity. */
   private async roomState(roomId: string, peerId: string, identity: string): Promise<Record<string, unknown>> {
     const [participants, producers] = await Promise.all([
       this.registry.participants.list(roomId),

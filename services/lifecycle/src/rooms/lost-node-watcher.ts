@@ -11,8 +11,8 @@ const POLL_MS = 250;
 /**
  * How long a live node's RPC request channel may have no subscriber before
  * the node is declared lost. A killed process's Redis connections close at
- * once, so this finds a crash well before its record's 3 s TTL runs out;
- * the wait covers a subscriber that reconnects after a short network blip.
+ * once, so this finds a crash well before its record's 3 s TTL runs out.
+ * The wait covers a subscriber that reconnects after a short network blip.
  */
 export const UNSUBSCRIBED_LOST_MS = 750;
 

@@ -132,8 +132,8 @@ function receivedBitrate(description: NodeDescription | undefined, roomId: strin
 }
 
 /**
- * Every pipe of every live node, one entry per direction: each node's end
- * of a pipe transport reports what it receives from the other end, so a
+ * Lists every pipe of every live node, one entry per direction. Each node's
+ * end of a pipe transport reports what it receives from the other end, so a
  * direction that carries no producer shows bitrate 0.
  * Nodes that do not respond in time are listed in unreachable.
  */

@@ -1,7 +1,7 @@
 /**
  * Spaces one socket's keyframe requests per consumer. Each request makes the
  * sender encode a keyframe, many times the size of other frames, which on a
- * lossy uplink takes long to arrive; a new request before then only adds
+ * lossy uplink takes long to arrive. A new request before then only adds
  * more of them. It lives as long as its socket, which bounds the map by
  * the consumers one connection had.
  */

@@ -54,7 +54,7 @@ export function checkIceServers(env: NodeJS.ProcessEnv): CheckResult[] {
   }
 }
 
-/** A missing static TURN user when neither a password nor a secret is set, which the turn credentials check reports as one failure. */
+/** Checks whether problem is the missing static TURN user of a config with neither password nor secret, which the turn credentials check reports instead. */
 function isMissingTurnCredential(env: NodeJS.ProcessEnv, problem: string): boolean {
   const noCredential = (env.MEDIASOUP_TURN_PASSWORD ?? '').trim() === '' && (env.MEDIASOUP_TURN_SECRET ?? '').trim() === '';
   return noCredential && /^MEDIASOUP_TURN_(USERNAME|PASSWORD) is missing/.test(problem);
